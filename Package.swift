@@ -1,0 +1,148 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "token-rotator",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "token-rotator", targets: ["token-rotator"]),
+        .executable(name: "jenkins-sim", targets: ["jenkins-sim"]),
+        .executable(name: "rotator-bench", targets: ["rotator-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(
+            url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "token-rotator",
+            dependencies: ["RotatorCLI"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "jenkins-sim",
+            dependencies: ["JenkinsSimulator"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "rotator-bench",
+            dependencies: [
+                "RotatorCore", "InventoryStore", "JenkinsAPI", "JenkinsSimulator", "TokenSinks",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/rotator-bench",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RotatorCLI",
+            dependencies: [
+                "RotatorCore", "InventoryStore", "JenkinsAPI", "JenkinsSimulator", "TokenSinks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RotatorCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "InventoryStore",
+            dependencies: [
+                "RotatorCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            resources: [
+                .embedInCode("../../migrations/0001_create_inventory.sql")
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TokenSinks",
+            dependencies: [
+                "RotatorCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "JenkinsAPI",
+            dependencies: [
+                "RotatorCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "JenkinsSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RotatorCoreTests",
+            dependencies: ["RotatorCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InventoryStoreTests",
+            dependencies: ["InventoryStore", "RotatorCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TokenSinksTests",
+            dependencies: ["TokenSinks", "RotatorCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JenkinsSimulatorTests",
+            dependencies: [
+                "JenkinsSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JenkinsAPITests",
+            dependencies: ["JenkinsAPI", "JenkinsSimulator", "RotatorCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RotatorCLITests",
+            dependencies: ["RotatorCLI", "RotatorCore", "InventoryStore", "JenkinsSimulator"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

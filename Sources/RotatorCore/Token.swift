@@ -1,0 +1,48 @@
+import Foundation
+
+/// Where a managed token stands in its life.
+public enum TokenState: String, Sendable, Codable, CaseIterable {
+    /// In service.
+    case active
+    /// Replaced by a verified successor; still valid until `revokeAfter`.
+    case retiring
+    /// Revoked in Jenkins (or known to be gone).
+    case revoked
+}
+
+/// One row of the inventory: a Jenkins API token that token-rotator knows about.
+/// The value itself is never kept, only its ``Secret/fingerprint``.
+public struct TokenRecord: Sendable, Equatable, Codable {
+    public var controller: String
+    public var user: String
+    public var name: String
+    public var uuid: String
+    public var created: Date
+    public var state: TokenState
+    public var fingerprint: String?
+    /// The uuid of the token that replaced this one.
+    public var replacedBy: String?
+    /// For a retiring token: when its grace period ends.
+    public var revokeAfter: Date?
+    public var revokedAt: Date?
+    /// When this token was last replaced by a rotation (null until then).
+    public var lastRotated: Date?
+
+    public init(
+        controller: String, user: String, name: String, uuid: String, created: Date,
+        state: TokenState = .active, fingerprint: String? = nil, replacedBy: String? = nil,
+        revokeAfter: Date? = nil, revokedAt: Date? = nil, lastRotated: Date? = nil
+    ) {
+        self.controller = controller
+        self.user = user
+        self.name = name
+        self.uuid = uuid
+        self.created = created
+        self.state = state
+        self.fingerprint = fingerprint
+        self.replacedBy = replacedBy
+        self.revokeAfter = revokeAfter
+        self.revokedAt = revokedAt
+        self.lastRotated = lastRotated
+    }
+}

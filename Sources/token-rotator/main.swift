@@ -1,0 +1,3 @@
+import RotatorCLI
+
+await TokenRotatorMain.run()

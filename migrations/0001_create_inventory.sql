@@ -1,0 +1,2 @@
+-- placeholder, replaced by the inventory work
+SELECT 1;
