@@ -1,19 +1,54 @@
 import ArgumentParser
+import Foundation
 
 /// The `token-rotator` command: rotates Jenkins API tokens by policy.
 public struct RotatorCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "token-rotator",
         abstract: "Keep Jenkins API tokens fresh: inventory, audit, rotate and report.",
-        subcommands: []
+        discussion: """
+            Exit codes: 0 success; 1 at least one token operation failed; 2 usage or configuration error \
+            (nothing changed); 3 another run holds the inventory lock; 4 (audit, report) a managed token is \
+            past its maximum age.
+            """,
+        version: TokenRotatorVersion.current,
+        subcommands: [
+            Rotate.self, Audit.self, Check.self, Report.self, History.self, InventoryCommand.self, Issue.self,
+            Revoke.self, Migrate.self, Demo.self,
+        ]
     )
 
     public init() {}
 }
 
-/// The executable's single entry point.
+/// The release this binary was built from.
+public enum TokenRotatorVersion {
+    public static let current = "0.1.0"
+}
+
+/// The executable's single entry point. Maps every failure onto the exit codes of SPEC §2:
+/// argument errors are usage errors (2), not ArgumentParser's default 64.
 public enum TokenRotatorMain {
     public static func run() async {
-        await RotatorCommand.main()
+        let status: Int32
+        do {
+            var command = try RotatorCommand.parseAsRoot()
+            if let leaf = command as? any EnvironmentCommand {
+                status = await execute(leaf, in: leaf.global.liveEnvironment())
+            } else {
+                try command.run()
+                status = ExitStatus.success.rawValue
+            }
+        } catch {
+            let env = CommandEnvironment.live(logFormat: nil, logLevel: .info)
+            status = report(error, to: env)
+        }
+        FileDescriptorOutput.standardOutput.flush()
+        FileDescriptorOutput.standardError.flush()
+        exit(status)
+    }
+
+    static func isArgumentParserError(_ error: any Error) -> Bool {
+        error is ValidationError || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 }

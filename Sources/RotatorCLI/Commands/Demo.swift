@@ -1,0 +1,164 @@
+import ArgumentParser
+import Foundation
+import JenkinsSimulator
+import InventoryStore
+import RotatorCore
+
+extension RotatorCommand {
+    struct Demo: EnvironmentCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Watch a real rotation: an in-process Jenkins simulator, an aged inventory, audit → rotate → report.",
+            discussion: """
+                Starts jenkins-sim on a free loopback port, writes a policy, an inventory of aged tokens and their \
+                current values (file sinks) into a temporary folder, then runs the real audit, rotate and report \
+                commands against it over HTTP. Touches nothing outside that folder, which is removed afterwards \
+                unless --keep is given.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Flag(help: "Keep the demo folder (policy, inventory, token files) and print its path.")
+        var keep = false
+
+        func run(_ env: CommandEnvironment) async throws -> ExitStatus {
+            let folder = FileManager.default.temporaryDirectory
+                .appendingPathComponent("token-rotator-demo-\(UUID().uuidString.prefix(8))").path
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            defer { if !keep { try? FileManager.default.removeItem(atPath: folder) } }
+
+            let now = env.now()
+            let scenario = DemoScenario(now: now)
+            let simulator = try await JenkinsSimulator.start(
+                SimulatorConfiguration(users: scenario.users, adminCanGenerate: true))
+            defer { Task { await simulator.stop() } }
+            let paths = try scenario.write(into: folder, jenkinsURL: simulator.baseURL)
+
+            var demoEnv = env
+            demoEnv.variables[DemoScenario.passwordVariable] = DemoScenario.adminPassword
+            let common = ["--db", paths.database, "--policy", paths.policy, "--log-format", "text", "--log-level", "warning"]
+            let out = env.stdout
+            out.write("token-rotator demo: jenkins-sim (Jenkins \(simulator.configuration.jenkinsVersion)) at \(simulator.baseURL.absoluteString)\n")
+            out.write("policy, inventory and token files in \(folder)\n")
+
+            let steps: [(String, [String])] = [
+                ("inventory list: the tokens we manage, before", ["inventory", "list"]),
+                ("audit: what rotate will do (changes nothing)", ["audit"]),
+                ("rotate: crumb + session, mint, deliver to files, verify with whoAmI, revoke the old token", ["rotate"]),
+                ("report: token age after the rotation", ["report"]),
+                ("history: the rotation journal", ["history"]),
+            ]
+            var statuses: [Int32] = []
+            for (title, arguments) in steps {
+                out.write("\n== token-rotator \(arguments.joined(separator: " ")) — \(title)\n")
+                out.flush()
+                let status = await TokenRotatorMain.execute(arguments + common, in: demoEnv)
+                out.write("(exit \(status))\n")
+                statuses.append(status)
+            }
+            out.write("\n== what Jenkins (the simulator) holds now\n")
+            for user in scenario.users where !user.tokens.isEmpty {
+                let names = await simulator.tokens(of: user.id).map { "\($0.name) \($0.uuid)" }
+                out.write("\(user.id): \(names.joined(separator: "; "))\n")
+            }
+            if keep { out.write("\nkept \(folder)\n") }
+            out.flush()
+            await simulator.stop()
+            // The rotate step must succeed; audit before rotating exits 4 by design (overdue tokens).
+            return statuses[2] == 0 ? .success : .tokenFailures
+        }
+    }
+}
+
+typealias Demo = RotatorCommand.Demo
+
+/// The demo's world: users and aged tokens in the simulator, and the matching policy and inventory.
+struct DemoScenario {
+    static let passwordVariable = "TOKEN_ROTATOR_DEMO_ADMIN_PASSWORD"
+    static let adminPassword = "demo-admin-password"
+
+    let now: Date
+    let users: [SimulatedUser]
+    /// (user, name, uuid, value, created)
+    let tokens: [(String, String, String, String, Date)]
+
+    init(now: Date) {
+        self.now = now
+        let day: TimeInterval = 86_400
+        let specs: [(String, String, TimeInterval)] = [
+            ("alice", "ci", 120 * day),  // overdue
+            ("bob", "deploy", 80 * day),  // due
+            ("svc-backup", "nightly", 25 * day),  // due under the svc-* rule
+            ("carol", "laptop", 10 * day),  // fresh
+        ]
+        var tokens: [(String, String, String, String, Date)] = []
+        for (user, name, age) in specs {
+            let value = "11" + (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            tokens.append((user, name, UUID().uuidString.lowercased(), value, now.addingTimeInterval(-age)))
+        }
+        self.tokens = tokens
+        var users = [SimulatedUser(id: "rotation-admin", password: Self.adminPassword, admin: true)]
+        for (user, name, uuid, value, created) in tokens {
+            users.append(
+                SimulatedUser(
+                    id: user, password: "\(user)-password",
+                    tokens: [SimulatedToken(name: name, uuid: uuid, value: value, created: created)]))
+        }
+        self.users = users
+    }
+
+    struct Paths {
+        var policy: String
+        var database: String
+    }
+
+    func write(into folder: String, jenkinsURL: URL) throws -> Paths {
+        let policy = """
+            # Written by `token-rotator demo`.
+            version: 1
+            controllers:
+              demo:
+                url: \(jenkinsURL.absoluteString)
+                auth: { user: rotation-admin, password_env: \(Self.passwordVariable) }
+                concurrency: 4
+                timeout: 10s
+            defaults:
+              max_age: 90d
+              rotate_before: 14d
+              deliver:
+                - file: { path: "\(folder)/tokens/{controller}/{user}/{name}.token" }
+            rules:
+              - match: { user: "svc-*" }
+                max_age: 30d
+                rotate_before: 7d
+                deliver:
+                  - file: { path: "\(folder)/tokens/{controller}/{user}/{name}.env", format: env }
+            limits:
+              max_rotations: 100
+              max_consecutive_failures: 3
+
+            """
+        let policyPath = folder + "/rotation-policy.yml"
+        try policy.write(toFile: policyPath, atomically: true, encoding: .utf8)
+        var csv = "controller,user,name,uuid,created\n"
+        for (user, name, uuid, value, created) in tokens {
+            csv += "demo,\(user),\(name),\(uuid),\(Timestamp.format(created))\n"
+            let tokenFolder = "\(folder)/tokens/demo/\(user)"
+            try FileManager.default.createDirectory(
+                atPath: tokenFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let isService = user.hasPrefix("svc-")
+            let file = "\(tokenFolder)/\(name).\(isService ? "env" : "token")"
+            let content =
+                isService
+                ? "JENKINS_URL=\(jenkinsURL.absoluteString)\nJENKINS_USER=\(user)\nJENKINS_TOKEN=\(value)\n" : value + "\n"
+            FileManager.default.createFile(
+                atPath: file, contents: Data(content.utf8), attributes: [.posixPermissions: 0o600])
+        }
+        let csvPath = folder + "/inventory.csv"
+        try csv.write(toFile: csvPath, atomically: true, encoding: .utf8)
+        let database = folder + "/token-inventory.sqlite"
+        let inventory = try InventoryStore.Inventory.open(path: database)
+        try inventory.importTokens(try InventoryImport.parse(csv, fileName: csvPath), at: now, source: csvPath)
+        return Paths(policy: policyPath, database: database)
+    }
+}

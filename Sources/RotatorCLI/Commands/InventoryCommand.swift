@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import InventoryStore
+import RotatorCore
+
+extension RotatorCommand {
+    struct InventoryCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "inventory",
+            abstract: "Register, list and forget tokens in the inventory. Never talks to Jenkins.",
+            subcommands: [Add.self, Import.self, List.self, Remove.self])
+    }
+}
+
+typealias InventoryCommand = RotatorCommand.InventoryCommand
+
+extension RotatorCommand.InventoryCommand {
+    struct Add: EnvironmentCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register an existing token so that it is rotated by policy.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The controller id, as in the policy.") var controller: String
+        @Option(help: "The Jenkins user id that owns the token.") var user: String
+        @Option(help: "The token's name in Jenkins.") var name: String
+        @Option(help: "The token's uuid (from the user's security page).") var uuid: String
+        @Option(help: ArgumentHelp("When the token was created (ISO 8601).", valueName: "ISO8601")) var created: String
+
+        func validate() throws {
+            guard InventoryImport.isUUID(uuid) else {
+                throw ValidationError("--uuid \(uuid) is not a UUID (e.g. 0b6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e10)")
+            }
+            guard Timestamp.parse(created) != nil else {
+                throw ValidationError("--created \(created) is not an ISO 8601 instant (e.g. 2026-01-05T00:00:00Z)")
+            }
+            for (flag, value) in [("--controller", controller), ("--user", user), ("--name", name)] where value.isEmpty {
+                throw ValidationError("\(flag) must not be empty")
+            }
+        }
+
+        func run(_ env: CommandEnvironment) async throws -> ExitStatus {
+            let inventory = try Inventory.open(path: global.databasePath(env))
+            let record = TokenRecord(
+                controller: controller, user: user, name: name, uuid: uuid.lowercased(),
+                created: Timestamp.parse(created)!)
+            try inventory.add(record)
+            try inventory.appendEvent(
+                InventoryEvent(
+                    at: global.now(env), controller: controller, user: user, name: name, uuid: record.uuid,
+                    kind: "token.added", message: "registered by inventory add"))
+            env.stderr.write("added \(controller)/\(user)/\(name) (\(record.uuid))\n")
+            return .success
+        }
+    }
+
+    struct Import: EnvironmentCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register many tokens from CSV or JSON, all or nothing.",
+            discussion: """
+                CSV needs the header controller,user,name,uuid,created (line 1); JSON is an array of objects with \
+                the same keys. Any error (named by line and field) leaves the inventory unchanged.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp("The CSV or JSON file.", valueName: "file")) var file: String
+
+        func run(_ env: CommandEnvironment) async throws -> ExitStatus {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw CLIError.unreadableFile(path: file, reason: "\(error.localizedDescription)")
+            }
+            let tokens = try InventoryImport.parse(text, fileName: file)
+            let inventory = try Inventory.open(path: global.databasePath(env))
+            try inventory.importTokens(tokens, at: global.now(env), source: file)
+            env.stderr.write("imported \(tokens.count) tokens from \(file)\n")
+            return .success
+        }
+    }
+
+    struct List: EnvironmentCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the inventory (revoked tokens included), with the report's columns.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: RowFormatOption
+        @OptionGroup var filters: TokenFilterOptions
+
+        func run(_ env: CommandEnvironment) async throws -> ExitStatus {
+            let policy = try global.loadOptionalPolicy(env)
+            let inventory = try Inventory.open(path: global.databasePath(env))
+            let asOf = global.now(env)
+            let filter = filters.filter
+            let writer = RecordWriter<TokenReportRow>(format: output.format, output: env.stdout)
+            try inventory.forEachToken(includeRevoked: true) { token in
+                guard filter.includes(token) else { return }
+                writer.write(TokenReportRow(TokenAssessment(token: token, policy: policy, asOf: asOf)))
+            }
+            writer.finish()
+            return .success
+        }
+    }
+
+    struct Remove: EnvironmentCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Forget a token without revoking it in Jenkins.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The token's uuid.") var uuid: String
+
+        func run(_ env: CommandEnvironment) async throws -> ExitStatus {
+            let inventory = try Inventory.open(path: global.databasePath(env))
+            let removed = try inventory.remove(uuid: uuid.lowercased())
+            try inventory.appendEvent(
+                InventoryEvent(
+                    at: global.now(env), controller: removed.controller, user: removed.user, name: removed.name,
+                    uuid: removed.uuid, kind: "token.removed", message: "forgotten by inventory remove (not revoked)"))
+            env.stderr.write("removed \(removed.controller)/\(removed.user)/\(removed.name) (\(removed.uuid)); "
+                + "it was not revoked in Jenkins\n")
+            return .success
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import InventoryStore
+import RotatorCore
+
+extension RotatorCommand {
+    struct Report: EnvironmentCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Report token age from the database alone.",
+            discussion: """
+                One row per managed token with its age, limit, due date and state. With a policy (--policy, \
+                $TOKEN_ROTATOR_POLICY or ./rotation-policy.yml when it exists) max_age_seconds, due and overdue \
+                are filled; without one they are null. Never talks to Jenkins. Exits 4 when a managed token is \
+                past its max_age.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "Output format: table, json or csv.")
+        var format: RowFormat = .table
+
+        @Option(
+            name: .customLong("older-than"),
+            help: ArgumentHelp("Only tokens older than this (e.g. 60d, 1d12h).", valueName: "duration"))
+        var olderThan: String?
+
+        @Flag(help: "Include revoked tokens.")
+        var all = false
+
+        @Option(help: ArgumentHelp("Write the report to this file (atomically) instead of stdout.", valueName: "path"))
+        var output: String?
+
+        func validate() throws {
+            if let olderThan, TimeSpan(parsing: olderThan) == nil {
+                throw ValidationError("--older-than \(olderThan) is not a duration (use 30s, 15m, 12h, 90d, 2w or 1d12h)")
+            }
+        }
+
+        func run(_ env: CommandEnvironment) async throws -> ExitStatus {
+            let policy = try global.loadOptionalPolicy(env)
+            let inventory = try Inventory.open(path: global.databasePath(env))
+            let asOf = global.now(env)
+            let minimumAge = olderThan.flatMap(TimeSpan.init(parsing:))
+            let destination: any TextOutput = output == nil ? env.stdout : BufferOutput()
+            let writer = RecordWriter<TokenReportRow>(format: format, output: destination)
+            var overdue = 0
+            try inventory.forEachToken(includeRevoked: all) { token in
+                let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
+                if let minimumAge, assessment.age <= minimumAge { return }
+                writer.write(TokenReportRow(assessment))
+                if assessment.isManaged && assessment.overdue { overdue += 1 }
+            }
+            writer.finish()
+            if let output, let buffer = destination as? BufferOutput {
+                try AtomicFile.write(buffer.text, to: output)
+            }
+            return overdue > 0 ? .overdue : .success
+        }
+    }
+}
+
+typealias Report = RotatorCommand.Report

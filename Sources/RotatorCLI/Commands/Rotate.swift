@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import InventoryStore
+import RotatorCore
+import TokenSinks
+
+extension RotatorCommand {
+    struct Rotate: EnvironmentCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rotate every due token, resume unfinished rotations, retire tokens whose grace has passed.",
+            discussion: """
+                For each due token: mint a replacement, deliver it to every sink, verify it authenticates as its \
+                user, then revoke the old token (or keep it retiring for the grace period). Every step is journaled \
+                in the inventory before the next one, so a crash or a failing Jenkins never loses a credential. \
+                One run at a time per inventory (exit 3 otherwise). SIGTERM/SIGINT finish the tokens in flight and \
+                start no new ones.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: RowFormatOption
+        @OptionGroup var filters: TokenFilterOptions
+
+        @Option(help: "At most this many rotations this run (the smaller of this and limits.max_rotations applies).")
+        var max: Int?
+
+        @Flag(help: "Rotate matching tokens even when they are not due (e.g. a leaked token: --force --grace 0).")
+        var force = false
+
+        @Option(help: ArgumentHelp("Override every rule's grace period for this run (e.g. 0s, 1d).", valueName: "duration"))
+        var grace: String?
+
+        @Flag(name: .customLong("dry-run"), help: "Print what `audit` prints and exit as it does; change nothing.")
+        var dryRun = false
+
+        @Option(
+            name: .customLong("metrics-file"),
+            help: ArgumentHelp("Write run metrics (Prometheus textfile) here after the run.", valueName: "path"))
+        var metricsFile: String?
+
+        func validate() throws {
+            if let grace, TimeSpan(parsing: grace) == nil {
+                throw ValidationError("--grace \(grace) is not a duration (use 0s, 30s, 15m, 12h, 90d, 2w or 1d12h)")
+            }
+            if let max, max < 0 { throw ValidationError("--max must be 0 or more") }
+        }
+
+        func run(_ env: CommandEnvironment) async throws -> ExitStatus {
+            if dryRun {
+                return try AuditPrinter(
+                    global: global, format: output.format, filter: filters.filter, max: max, force: force
+                ).run(env)
+            }
+            let policy = try global.loadPolicy(env)
+            let databasePath = global.databasePath(env)
+            let lock = try InventoryLock.acquire(forDatabaseAt: databasePath)
+            defer { lock.release() }
+            let inventory = try Inventory.open(path: databasePath)
+            let interrupt = InterruptFlag()
+            interrupt.install { signal in
+                env.logger.warning("signal \(signal): finishing the tokens in flight, starting no new ones")
+            }
+            let started = Date()
+            let now = global.clock(env)
+            let sinks = SinkFactory.live(policy: policy, env: env)
+            let summary = try await LiveJenkins.withSessions(
+                policy: policy, ids: Set(filters.controllers), env: env
+            ) { sessions in
+                let context = RotationContext(
+                    policy: policy, inventory: inventory, sinks: sinks, now: now, logger: env.logger)
+                let options = RotationEngine.Options(
+                    filter: filters.filter, max: max, force: force, graceOverride: grace.flatMap(TimeSpan.init(parsing:)))
+                return try await RotationEngine(
+                    context: context, options: options, sessions: sessions, shouldStop: { interrupt.isRaised }
+                ).run()
+            }
+            RunSummaryPrinter(format: output.format).print(summary, to: env.stdout)
+            if let metricsFile {
+                try RunMetrics(summary: summary, inventory: inventory, duration: Date().timeIntervalSince(started))
+                    .write(to: metricsFile)
+            }
+            return summary.hasFailures ? .tokenFailures : .success
+        }
+    }
+}
+
+typealias Rotate = RotatorCommand.Rotate
+
+/// Prints a run's results: a table and a summary line, CSV rows, or SPEC §2's JSON document.
+struct RunSummaryPrinter {
+    var format: RowFormat
+
+    func print(_ summary: RunSummary, to output: any TextOutput) {
+        let counts = summary.counts
+        switch format {
+        case .json:
+            var text = "{\n  \"run_id\": \(summary.runID.map(String.init) ?? "null"),\n"
+            text += "  \"as_of\": \"\(Timestamp.format(summary.asOf))\",\n  \"dry_run\": \(summary.dryRun),\n"
+            text += "  \"rotated\": \(counts.rotated),\n  \"failed\": \(counts.failed),\n"
+            text += "  \"retired\": \(counts.retired),\n  \"skipped\": \(counts.skipped),\n"
+            text += "  \"uncertain\": \(counts.uncertain),\n  \"interrupted\": \(summary.interrupted),\n  \"results\": "
+            output.write(text)
+            let rows = BufferOutput()
+            let writer = RecordWriter<RotationResultRow>(format: .json, output: rows)
+            summary.results.forEach { writer.write(RotationResultRow($0)) }
+            writer.finish()
+            output.write(rows.text.trimmingCharacters(in: .newlines).replacingOccurrences(of: "\n", with: "\n  "))
+            output.write("\n}\n")
+        case .csv, .table:
+            let writer = RecordWriter<RotationResultRow>(format: format, output: output)
+            summary.results.forEach { writer.write(RotationResultRow($0)) }
+            writer.finish()
+            if format == .table {
+                output.write(
+                    "run \(summary.runID.map(String.init) ?? "-"): \(counts.rotated) rotated, \(counts.failed) failed, "
+                        + "\(counts.retired) retired, \(counts.skipped) skipped, \(counts.uncertain) uncertain"
+                        + (summary.interrupted ? " (interrupted)" : "") + "\n")
+            }
+        }
+        output.flush()
+    }
+}

@@ -1,0 +1,14 @@
+import Foundation
+
+/// Problems the command line itself finds (files it cannot read or write).
+enum CLIError: Error, CustomStringConvertible {
+    case unreadableFile(path: String, reason: String)
+    case unwritableFile(path: String, reason: String)
+
+    var description: String {
+        switch self {
+        case .unreadableFile(let path, let reason): "cannot read \(path): \(reason)"
+        case .unwritableFile(let path, let reason): "cannot write \(path): \(reason); check the folder exists and is writable"
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Logging
+
+/// Everything a command takes from the world: the clock, environment variables, output streams
+/// and the logger. `run()` builds the live one; tests build their own and call `run(_:)`.
+public struct CommandEnvironment: Sendable {
+    public var now: @Sendable () -> Date
+    public var variables: [String: String]
+    public var stdout: any TextOutput
+    public var stderr: any TextOutput
+    public var logger: Logger
+    /// Whether stderr is a terminal (progress lines are drawn only there).
+    public var stderrIsTerminal: Bool
+
+    public init(
+        now: @escaping @Sendable () -> Date, variables: [String: String], stdout: any TextOutput,
+        stderr: any TextOutput, logger: Logger, stderrIsTerminal: Bool = false
+    ) {
+        self.now = now
+        self.variables = variables
+        self.stdout = stdout
+        self.stderr = stderr
+        self.logger = logger
+        self.stderrIsTerminal = stderrIsTerminal
+    }
+
+    /// The real process: wall clock, `ProcessInfo` environment, fd 1 and 2.
+    static func live(logFormat: LogFormat?, logLevel: Logger.Level) -> CommandEnvironment {
+        let isTerminal = isatty(STDERR_FILENO) == 1
+        let format = logFormat ?? (isTerminal ? .text : .json)
+        let output = FileDescriptorOutput.standardError
+        let logger = Logger(label: "token-rotator") { label in
+            StderrLogHandler(label: label, format: format, level: logLevel, output: output)
+        }
+        return CommandEnvironment(
+            now: { Date() }, variables: ProcessInfo.processInfo.environment,
+            stdout: FileDescriptorOutput.standardOutput, stderr: output, logger: logger,
+            stderrIsTerminal: isTerminal)
+    }
+}

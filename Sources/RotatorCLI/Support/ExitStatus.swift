@@ -1,0 +1,30 @@
+import ArgumentParser
+import InventoryStore
+
+/// The exit codes of SPEC §2, owned here and nowhere else.
+public enum ExitStatus: Int32, Sendable {
+    /// Everything asked for was done.
+    case success = 0
+    /// At least one token operation failed; the rest went on.
+    case tokenFailures = 1
+    /// Usage or configuration error; nothing changed.
+    case usage = 2
+    /// Another run holds the inventory lock.
+    case locked = 3
+    /// `audit`/`report`: at least one managed token is past its maximum age.
+    case overdue = 4
+
+    var exitCode: ExitCode { ExitCode(rawValue) }
+}
+
+extension ExitStatus {
+    /// The exit code for an error that stopped a command before or outside any token operation:
+    /// a held lock is 3, everything else (policy, flags, database, files) is a configuration error.
+    init(for error: any Error) {
+        if let inventoryError = error as? InventoryError, inventoryError.isLocked {
+            self = .locked
+        } else {
+            self = .usage
+        }
+    }
+}

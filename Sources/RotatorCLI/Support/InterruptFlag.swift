@@ -1,0 +1,31 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Turns SIGTERM and SIGINT into a flag the rotation engine polls before each new rotation, so that the
+/// token in flight is finished and recorded instead of being cut off (SPEC §4.8).
+final class InterruptFlag: Sendable {
+    private let raised = Atomic<Bool>(false)
+    private let sources = Mutex<[any DispatchSourceSignal]>([])
+
+    var isRaised: Bool { raised.load(ordering: .acquiring) }
+
+    func raise() {
+        raised.store(true, ordering: .releasing)
+    }
+
+    /// Catches SIGTERM and SIGINT for the life of the process; a second signal of either kind exits at once.
+    func install(onFirst: @escaping @Sendable (Int32) -> Void) {
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [self] in
+                if isRaised { exit(128 + signalNumber) }
+                raise()
+                onFirst(signalNumber)
+            }
+            source.resume()
+            sources.withLock { $0.append(source) }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import AsyncHTTPClient
+import Foundation
+import JenkinsAPI
+import Logging
+import RotatorCore
+
+/// Connects a command to real controllers: one `HTTPClient` for the whole run, one `JenkinsClient` per
+/// controller, credentials resolved from the environment or files (only here, only by commands that talk
+/// to Jenkins).
+enum LiveJenkins {
+    /// One controller of the policy, ready to talk to.
+    struct Controller {
+        var config: ControllerConfig
+        var client: JenkinsClient
+        /// The resolved `auth` identity (nil without an auth block), or why it could not be read.
+        var credential: Result<JenkinsCredential?, LiveJenkinsError>
+    }
+
+    /// Builds clients for `ids` (all of the policy's controllers when empty), runs `body`, and shuts the
+    /// HTTP client down whatever happens.
+    static func withControllers<Result: Sendable>(
+        policy: RotationPolicy, ids: Set<String>, env: CommandEnvironment,
+        _ body: ([Controller]) async throws -> Result
+    ) async throws -> Result {
+        for id in ids where policy.controller(id) == nil {
+            throw LiveJenkinsError.unknownController(id, known: policy.controllers.map(\.id))
+        }
+        let httpClient = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: JenkinsClient.recommendedHTTPClientConfiguration())
+        do {
+            var controllers: [Controller] = []
+            for config in policy.controllers where ids.isEmpty || ids.contains(config.id) {
+                if config.insecure {
+                    env.logger.warning(
+                        "TLS certificate verification is OFF for this controller (insecure: true)",
+                        metadata: ["controller": "\(config.id)", "url": "\(config.url.absoluteString)"])
+                }
+                let client = try JenkinsClient(
+                    configuration: JenkinsClientConfiguration(config), httpClient: httpClient, logger: env.logger)
+                controllers.append(Controller(config: config, client: client, credential: credential(config, env: env)))
+            }
+            let result = try await body(controllers)
+            try await httpClient.shutdown()
+            return result
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+    }
+
+    /// Rotation sessions: every needed secret must resolve before anything is sent (a configuration error
+    /// otherwise, exit 2).
+    static func withSessions<Result: Sendable>(
+        policy: RotationPolicy, ids: Set<String>, env: CommandEnvironment,
+        _ body: ([String: ControllerSession]) async throws -> Result
+    ) async throws -> Result {
+        try await withControllers(policy: policy, ids: ids, env: env) { controllers in
+            var sessions: [String: ControllerSession] = [:]
+            for controller in controllers {
+                sessions[controller.config.id] = ControllerSession(
+                    config: controller.config, api: controller.client, adminCredential: try controller.credential.get(),
+                    maxConsecutiveFailures: policy.limits.maxConsecutiveFailures)
+            }
+            return try await body(sessions)
+        }
+    }
+
+    private static func credential(
+        _ config: ControllerConfig, env: CommandEnvironment
+    ) -> Result<JenkinsCredential?, LiveJenkinsError> {
+        guard let auth = config.auth else { return .success(nil) }
+        do {
+            let secret = try SecretResolver.resolve(auth.source, environment: env.variables)
+            return .success(JenkinsCredential(user: auth.user, secret: secret, kind: auth.kind))
+        } catch {
+            return .failure(.credential(controller: config.id, underlying: "\(error)"))
+        }
+    }
+}
+
+enum LiveJenkinsError: Error, CustomStringConvertible {
+    case credential(controller: String, underlying: String)
+    case unknownController(String, known: [String])
+
+    var description: String {
+        switch self {
+        case .credential(let controller, let underlying):
+            "controller \(controller): cannot read its auth secret: \(underlying)"
+        case .unknownController(let id, let known):
+            "--controller \(id) is not in the policy (controllers: \(known.joined(separator: ", ")))"
+        }
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+
+/// What `rotate` would do with one token (SPEC §2 audit rows).
+public enum PlanAction: String, Sendable, Codable, CaseIterable {
+    case rotate, retire, resume, skip, none
+}
+
+/// Which tokens a command looks at: `--controller` (repeatable), `--user GLOB`, `--name GLOB`.
+public struct TokenFilter: Sendable, Equatable {
+    public var controllers: Set<String>
+    public var user: Glob?
+    public var name: Glob?
+
+    public init(controllers: Set<String> = [], user: Glob? = nil, name: Glob? = nil) {
+        self.controllers = controllers
+        self.user = user
+        self.name = name
+    }
+
+    public func includes(_ token: TokenRecord) -> Bool {
+        (controllers.isEmpty || controllers.contains(token.controller)) && (user?.matches(token.user) ?? true)
+            && (name?.matches(token.name) ?? true)
+    }
+}
+
+/// Age facts about one token under a policy, shared by `audit`, `report` and `rotate`.
+public struct TokenAssessment: Sendable, Equatable {
+    public var token: TokenRecord
+    public var age: TimeSpan
+    /// nil without a policy, or when the token's controller is not in it.
+    public var rule: ResolvedRule?
+    /// The instant the token becomes due (`created + max_age - rotate_before`).
+    public var due: Date?
+    /// Past `created + max_age` and still a live credential.
+    public var overdue: Bool
+
+    /// Under a policy rule that does not say `skip`.
+    public var isManaged: Bool { rule.map { !$0.skip } ?? false }
+    public var maxAge: TimeSpan? { rule?.settings.maxAge }
+
+    public init(token: TokenRecord, policy: RotationPolicy?, asOf: Date) {
+        self.token = token
+        self.age = TimeSpan(seconds: Int64((asOf.timeIntervalSince(token.created)).rounded(.down)))
+        if let policy, policy.controller(token.controller) != nil {
+            let rule = policy.resolve(controller: token.controller, user: token.user, name: token.name)
+            self.rule = rule
+            self.due = token.created + rule.settings.dueAge
+            self.overdue = token.state != .revoked && age > rule.settings.maxAge
+        } else {
+            self.rule = nil
+            self.due = nil
+            self.overdue = false
+        }
+    }
+}
+
+/// One line of the plan: a token, what happens to it and why.
+public struct PlanEntry: Sendable, Equatable {
+    public var assessment: TokenAssessment
+    public var action: PlanAction
+    public var reason: String
+
+    public var token: TokenRecord { assessment.token }
+    /// How the audit names the rule that decided: `rules[2] {user: svc-*}`, `defaults`, or empty.
+    public var ruleLabel: String { assessment.rule?.label ?? "" }
+}
+
+/// Decides, from inventory rows, the policy and an instant, what `rotate` does with each token.
+/// Pure: no I/O and no clock. Deciding is two passes so that memory stays flat on large inventories:
+/// ``candidate(for:)`` over every token feeds ``select(_:)``, which applies the run limit most
+/// overdue first; then ``entry(for:selected:)`` gives each token its final action.
+public struct Planner: Sendable {
+    public var policy: RotationPolicy
+    public var asOf: Date
+    public var filter: TokenFilter
+    /// `--max`; the smaller of this and `limits.max_rotations` applies.
+    public var max: Int?
+    /// `--force`: rotate matching active tokens even when they are not due.
+    public var force: Bool
+    /// Unfinished journal rows, by the uuid of the token they replace.
+    public var unfinished: [String: RotationRecord]
+
+    public init(
+        policy: RotationPolicy, asOf: Date, filter: TokenFilter = TokenFilter(), max: Int? = nil,
+        force: Bool = false, unfinished: [RotationRecord] = []
+    ) {
+        self.policy = policy
+        self.asOf = asOf
+        self.filter = filter
+        self.max = max
+        self.force = force
+        var byOldUUID: [String: RotationRecord] = [:]
+        for rotation in unfinished {
+            if let old = rotation.oldUUID { byOldUUID[old] = rotation }
+        }
+        self.unfinished = byOldUUID
+    }
+
+    /// How many new rotations one run may start.
+    public var rotationLimit: Int? {
+        switch (max, policy.limits.maxRotations) {
+        case (let flag?, let limit?): Swift.min(flag, limit)
+        case (let flag?, nil): flag
+        case (nil, let limit?): limit
+        case (nil, nil): nil
+        }
+    }
+
+    /// A token that would be rotated if no limit applied.
+    public struct Candidate: Sendable, Equatable {
+        public var uuid: String
+        public var due: Date
+        public var controller: String
+        public var user: String
+        public var name: String
+    }
+
+    public func candidate(for token: TokenRecord) -> Candidate? {
+        guard filter.includes(token) else { return nil }
+        let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
+        guard case .rotate = unlimitedDecision(assessment).action, let due = assessment.due else { return nil }
+        return Candidate(uuid: token.uuid, due: due, controller: token.controller, user: token.user, name: token.name)
+    }
+
+    /// The uuids allowed to rotate this run: the most overdue first (earliest due), ties broken by
+    /// controller, user, name and uuid so that two runs over the same data choose the same tokens.
+    public func select(_ candidates: [Candidate]) -> Set<String> {
+        guard let limit = rotationLimit, candidates.count > limit else { return Set(candidates.map(\.uuid)) }
+        let ordered = candidates.sorted {
+            ($0.due, $0.controller, $0.user, $0.name, $0.uuid) < ($1.due, $1.controller, $1.user, $1.name, $1.uuid)
+        }
+        return Set(ordered.prefix(Swift.max(limit, 0)).map(\.uuid))
+    }
+
+    /// The final plan line for a token, or nil when the filters leave it out. `selected` is what
+    /// ``select(_:)`` returned.
+    public func entry(for token: TokenRecord, selected: Set<String>) -> PlanEntry? {
+        guard filter.includes(token), token.state != .revoked else { return nil }
+        let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
+        var entry = unlimitedDecision(assessment)
+        if entry.action == .rotate, !selected.contains(token.uuid) {
+            entry.action = .skip
+            entry.reason = "limit: at most \(rotationLimit ?? 0) rotations per run; this one waits for the next run"
+        }
+        return entry
+    }
+
+    /// The whole plan for tokens already in memory (tests, small inventories).
+    public func plan(_ tokens: [TokenRecord]) -> [PlanEntry] {
+        let selected = select(tokens.compactMap(candidate(for:)))
+        return tokens.compactMap { entry(for: $0, selected: selected) }
+    }
+
+    private func unlimitedDecision(_ assessment: TokenAssessment) -> PlanEntry {
+        let token = assessment.token
+        func decide(_ action: PlanAction, _ reason: String) -> PlanEntry {
+            PlanEntry(assessment: assessment, action: action, reason: reason)
+        }
+        if let rotation = unfinished[token.uuid] {
+            let id = rotation.id.map { " #\($0)" } ?? ""
+            return decide(.resume, "unfinished rotation\(id) stopped at step \(rotation.step.rawValue)")
+        }
+        guard let rule = assessment.rule else {
+            return decide(.skip, "controller \(token.controller) is not in the policy")
+        }
+        if rule.skip {
+            return decide(.skip, "\(rule.label) says skip")
+        }
+        if token.state == .retiring {
+            guard let revokeAfter = token.revokeAfter else {
+                return decide(.retire, "retiring with no grace deadline recorded")
+            }
+            if revokeAfter <= asOf {
+                return decide(.retire, "grace period ended at \(Timestamp.format(revokeAfter))")
+            }
+            return decide(.none, "retiring; revoked after \(Timestamp.format(revokeAfter))")
+        }
+        if token.created > asOf {
+            return decide(
+                .skip,
+                "created in the future (\(Timestamp.format(token.created))): check the clocks; never rotated")
+        }
+        let settings = rule.settings
+        let ages = "age \(assessment.age.roughDescription)"
+        if assessment.overdue {
+            return decide(.rotate, "overdue: \(ages) > max_age \(settings.maxAge)")
+        }
+        if assessment.age >= settings.dueAge {
+            return decide(
+                .rotate,
+                "due: \(ages) >= \(settings.dueAge.roughDescription) (max_age \(settings.maxAge) - rotate_before "
+                    + "\(settings.rotateBefore))")
+        }
+        let dueText = assessment.due.map(Timestamp.format) ?? "?"
+        if force {
+            return decide(.rotate, "forced (--force); \(ages), not due until \(dueText)")
+        }
+        return decide(.none, "not due: \(ages) < \(settings.dueAge.roughDescription); due \(dueText)")
+    }
+}
+
+extension TimeSpan {
+    /// The two largest units, for messages: `80d3h`, `5h2m`, `42s`.
+    public var roughDescription: String {
+        var parts: [String] = []
+        var rest = abs(seconds)
+        for (unit, size) in [("d", Int64(86_400)), ("h", 3_600), ("m", 60), ("s", 1)] where rest >= size {
+            parts.append("\(rest / size)\(unit)")
+            rest %= size
+            if parts.count == 2 { break }
+        }
+        if parts.isEmpty { return "0s" }
+        return (seconds < 0 ? "-" : "") + parts.joined()
+    }
+}

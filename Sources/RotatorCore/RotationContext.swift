@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+
+/// What every rotation step needs from the world, shared by the rotations of one run.
+public struct RotationContext: Sendable {
+    public var policy: RotationPolicy
+    public var inventory: any TokenInventory
+    public var sinks: any SinkProvider
+    /// "Now": the wall clock, or the `--as-of` instant for every record of the run.
+    public var now: @Sendable () -> Date
+    public var logger: Logger
+    public var runID: Int64?
+    /// `rotate --grace`: overrides every rule's grace period for this run.
+    public var graceOverride: TimeSpan?
+
+    public init(
+        policy: RotationPolicy, inventory: any TokenInventory, sinks: any SinkProvider,
+        now: @escaping @Sendable () -> Date, logger: Logger, runID: Int64? = nil, graceOverride: TimeSpan? = nil
+    ) {
+        self.policy = policy
+        self.inventory = inventory
+        self.sinks = sinks
+        self.now = now
+        self.logger = logger
+        self.runID = runID
+        self.graceOverride = graceOverride
+    }
+
+    /// Records a journal step durably, with an event saying what happened.
+    func record(_ rotation: RotationRecord, _ message: String) throws {
+        try inventory.saveRotation(rotation, at: now(), events: [event(for: rotation, message)])
+    }
+
+    func event(for rotation: RotationRecord, _ message: String, uuid: String? = nil) -> InventoryEvent {
+        InventoryEvent(
+            at: now(), runID: runID, rotationID: rotation.id, controller: rotation.controller, user: rotation.user,
+            name: rotation.name, uuid: uuid ?? rotation.oldUUID, kind: "rotation.\(rotation.step.rawValue)",
+            message: message)
+    }
+
+    func metadata(_ rotation: RotationRecord) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "controller": "\(rotation.controller)", "user": "\(rotation.user)", "token": "\(rotation.name)",
+            "step": "\(rotation.step.rawValue)",
+        ]
+        if let runID { metadata["run_id"] = "\(runID)" }
+        if let id = rotation.id { metadata["rotation_id"] = "\(id)" }
+        if let old = rotation.oldUUID { metadata["uuid"] = "\(old)" }
+        if let new = rotation.newUUID { metadata["new_uuid"] = "\(new)" }
+        return metadata
+    }
+}
+
+/// Why a rotation could not start; it becomes the rotation's error text.
+enum RotationSetupError: Error, CustomStringConvertible {
+    case noCurrentValue(sinks: [String])
+    case expiryUnsupported(controller: String, version: JenkinsVersion?)
+    case noAdminCredential(controller: String)
+
+    var description: String {
+        switch self {
+        case .noCurrentValue(let sinks):
+            let list = sinks.isEmpty ? "its rule has no file sink" : "none of \(sinks.joined(separator: ", ")) holds it"
+            return "self mode needs the token's current value, but \(list); write the value there once (mode 0600)"
+        case .expiryUnsupported(let controller, let version):
+            return "jenkins_expiry: on, but controller \(controller) runs Jenkins \(version?.description ?? "of unknown version"), "
+                + "older than 2.548 (no native token expiry); upgrade Jenkins or set jenkins_expiry: auto"
+        case .noAdminCredential(let controller):
+            return "controller \(controller) has no auth block, which admin mode needs"
+        }
+    }
+}

@@ -1,0 +1,17 @@
+import Foundation
+
+/// Builds the sinks of one delivery from the policy's sink list, placeholders rendered.
+/// `TokenSinks.SinkFactory` implements it.
+public protocol SinkProvider: Sendable {
+    func makeSinks(_ configs: [SinkConfig], values: PlaceholderValues) throws -> [any SecretSink]
+}
+
+/// What a sink held before a delivery, so that a rollback can put it back.
+public struct SinkSnapshot: Sendable {
+    /// The whole previous content; nil when there was nothing (the file did not exist).
+    public var content: Secret?
+
+    public init(content: Secret?) {
+        self.content = content
+    }
+}
