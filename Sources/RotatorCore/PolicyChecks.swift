@@ -23,7 +23,7 @@ struct PolicyChecks {
                     subject: "this rule", inherited: inherited)
             }
         }
-        for controller in controllers where controller.config.mode == .self {
+        for controller in controllers where controller.config.mode == .`self` {
             try checkSelfModeDelivery(controller)
         }
     }

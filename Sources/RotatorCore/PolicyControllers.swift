@@ -16,10 +16,13 @@ enum PolicyControllerReader {
     }
 
     static func controllers(from node: PolicyNode?, in root: PolicyNode) throws -> [Parsed] {
-        guard let node, !node.isNull else {
-            throw (node ?? root).error("at least one controller is required", fix: sectionFix)
+        guard let node else {
+            throw root.error("missing required key controllers", fix: sectionFix)
         }
-        let entries = try node.mappingEntries(fix: sectionFix)
+        guard !node.isNull else {
+            throw node.error("at least one controller is required", fix: sectionFix)
+        }
+        let entries = try node.mappingEntries(fix: "write each controller as id: { url: …, auth: {…} }")
         guard !entries.isEmpty else {
             throw node.error("at least one controller is required", fix: sectionFix)
         }
@@ -44,7 +47,7 @@ enum PolicyControllerReader {
     private static func controller(id: String, node: PolicyNode) throws -> Parsed {
         let map = try node.mapping(allowedKeys: keys, fix: "write url:, auth: and the other settings below the id")
         let url = try url(from: try map.required("url", fix: "add url: https://jenkins.example.com/"))
-        let mode = try map["mode"]?.choice(RotationMode.self, [.admin, .self]) ?? .admin
+        let mode = try map["mode"]?.choice(RotationMode.self, [.admin, .`self`]) ?? .admin
         var auth: AuthReference?
         if let authNode = map["auth"] {
             auth = try authReference(from: authNode)

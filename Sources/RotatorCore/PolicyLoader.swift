@@ -48,8 +48,9 @@ public enum PolicyLoader {
         let map = try root.mapping(allowedKeys: topLevelKeys)
         let controllers = try PolicyControllerReader.controllers(from: map["controllers"], in: root)
         let defaultsMap = try defaultsMap(map["defaults"])
-        let defaults = try defaultsMap.map { try PolicySettingsReader.overrides(from: $0) }?.applied(
-            to: TokenSettings()) ?? TokenSettings()
+        let defaults =
+            try defaultsMap.map { try PolicySettingsReader.overrides(from: $0) }?.applied(
+                to: TokenSettings()) ?? TokenSettings()
         let rules = try PolicyRuleReader.rules(from: map["rules"])
         let limits = try limits(from: map["limits"])
 

@@ -20,7 +20,8 @@ extension PolicyNode {
             guard PolicyPlaceholder(rawValue: String(name)) != nil else {
                 let fix: String
                 if ["token", "value", "secret", "password"].contains(name.lowercased()) {
-                    fix = "the token value is never put in names, paths or argv (a command sink reads it on stdin); "
+                    fix =
+                        "the token value is never put in names, paths or argv (a command sink reads it on stdin); "
                         + "placeholders are \(PolicyPlaceholder.allSpelled)"
                 } else {
                     fix = "placeholders are \(PolicyPlaceholder.allSpelled)"

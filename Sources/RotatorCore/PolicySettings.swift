@@ -1,3 +1,5 @@
+import Yams
+
 /// Reads the token settings that `defaults` sets and rules override (SPEC §3).
 enum PolicySettingsReader {
     static let keys = ["max_age", "rotate_before", "grace", "token_name", "jenkins_expiry", "verify", "deliver"]
@@ -70,7 +72,7 @@ enum PolicySinkReader {
 
     private static func commandSink(from node: PolicyNode) throws -> SinkConfig {
         let fix = "write command: [\"/path/to/tool\", \"arg\", …] or command: { argv: […], timeout: 60s }"
-        if case .sequence = node.node {
+        if case .sequence(_) = node.node {
             return .command(argv: try argv(from: node, fix: fix), timeout: defaultCommandTimeout)
         }
         let map = try node.mapping(allowedKeys: ["argv", "timeout"], fix: fix)

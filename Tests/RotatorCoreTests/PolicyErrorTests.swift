@@ -53,7 +53,8 @@ struct PolicyErrorTests {
             yaml: "version: 2\ncontrollers: {}\n"),
         .init("version as text", line: 1, "version", "\"one\" is not a whole number", yaml: "version: one\n"),
         .init(
-            "YAML syntax error", line: 4, "", "YAML syntax error",
+            "unclosed flow list, reported where the file ends", line: 5, "",
+            "YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence at line 4)",
             yaml: "version: 1\ncontrollers:\n  ci:\n    url: [unclosed\n"),
         .init(
             "tab indentation", line: 3, "", "YAML syntax error", yaml: "version: 1\ncontrollers:\n\tci: {}\n"),
@@ -66,24 +67,29 @@ struct PolicyErrorTests {
         .after(
             "duplicate key inside a rule", line: 9, "rules[0].max_age", "duplicate key (first written at line 8)",
             "rules:\n  - match: { user: a }\n    max_age: 30d\n    max_age: 20d\n"),
-        .after("unknown top-level key with a suggestion", line: 6, "rule", "unknown key; did you mean rules?", "rule: []\n"),
+        .after(
+            "unknown top-level key with a suggestion", line: 6, "rule", "unknown key; did you mean rules?", "rule: []\n"
+        ),
         .after(
             "unknown top-level key without a suggestion", line: 6, "frobnicate",
             "unknown key; known keys here: version, controllers, defaults, rules, limits", "frobnicate: 1\n"),
     ]
 
     static let controllerCases: [PolicyErrorCase] = [
-        .init("no controllers key", line: 1, "", "at least one controller is required", yaml: "version: 1\n"),
+        .init("no controllers key", line: 1, "", "missing required key controllers", yaml: "version: 1\n"),
         .init(
             "empty controllers", line: 2, "controllers", "at least one controller is required",
             yaml: "version: 1\ncontrollers: {}\n"),
         .init(
-            "controllers as a list", line: 3, "controllers", "expected a mapping, found a list",
+            "controllers as a list", line: 3, "controllers",
+            "expected a mapping, found a list; write each controller as id: { url: …, auth: {…} }",
             yaml: "version: 1\ncontrollers:\n  - ci-main\n"),
         .init(
             "bad controller id", line: 3, "controllers.ci main", "\"ci main\" is not a valid controller id",
             yaml: "version: 1\ncontrollers:\n  ci main: { url: \"https://x/\", mode: self }\n"),
-        .after("misspelt controller key", line: 6, "controllers.ci-main.timout", "did you mean timeout?", "    timout: 5s\n"),
+        .after(
+            "misspelt controller key", line: 6, "controllers.ci-main.timout", "did you mean timeout?",
+            "    timout: 5s\n"),
         .init(
             "missing url", line: 4, "controllers.ci", "missing required key url",
             yaml: "version: 1\ncontrollers:\n  ci:\n    mode: self\n"),
@@ -101,7 +107,8 @@ struct PolicyErrorTests {
             yaml: "version: 1\ncontrollers:\n  ci: { url: \"https://bob@x.example.com/\", mode: self }\n"),
         .init(
             "url with a password", line: 3, "controllers.ci.url", "secrets may not be written in the policy",
-            secret: "hunter2", yaml: "version: 1\ncontrollers:\n  ci: { url: \"https://bob:hunter2@x.example.com/\" }\n"),
+            secret: "hunter2", yaml: "version: 1\ncontrollers:\n  ci: { url: \"https://bob:hunter2@x.example.com/\" }\n"
+        ),
         .init(
             "admin mode without auth", line: 4, "controllers.ci", "missing required key auth",
             yaml: "version: 1\ncontrollers:\n  ci:\n    url: https://x.example.com/\n"),
@@ -125,12 +132,15 @@ struct PolicyErrorTests {
             yaml: "version: 1\ncontrollers:\n  ci: { url: \"https://x/\", auth: { token_env: A } }\n"),
         .init(
             "auth as text", line: 3, "controllers.ci.auth", "expected a mapping, found a single value",
-            secret: "s3cr3t-value", yaml: "version: 1\ncontrollers:\n  ci: { url: \"https://x/\", auth: s3cr3t-value }\n"),
+            secret: "s3cr3t-value",
+            yaml: "version: 1\ncontrollers:\n  ci: { url: \"https://x/\", auth: s3cr3t-value }\n"),
         .init(
             "inline token", line: 5, "controllers.ci.auth.token",
             "secrets may not be written in the policy; use token_env/token_file/password_env/password_file",
             secret: "11aa22bb33cc",
-            yaml: "version: 1\ncontrollers:\n  ci:\n    url: https://x.example.com/\n    auth: { user: a, token: 11aa22bb33cc }\n"),
+            yaml:
+                "version: 1\ncontrollers:\n  ci:\n    url: https://x.example.com/\n    auth: { user: a, token: 11aa22bb33cc }\n"
+        ),
         .init(
             "inline password", line: 7, "controllers.ci.auth.password", "secrets may not be written in the policy",
             secret: "pa55word",
@@ -154,18 +164,29 @@ struct PolicyErrorTests {
             "secret pasted into token_env", line: 3, "controllers.ci.auth.token_env",
             "is not an environment variable name", secret: "11ab-cd-ef",
             yaml: "version: 1\ncontrollers:\n  ci: { url: \"https://x/\", auth: { user: a, token_env: 11ab-cd-ef } }\n"),
-        .after("insecure as yes", line: 6, "controllers.ci-main.insecure", "\"yes\" is not true or false", "    insecure: yes\n"),
+        .after(
+            "insecure as yes", line: 6, "controllers.ci-main.insecure", "\"yes\" is not true or false",
+            "    insecure: yes\n"),
         .after(
             "insecure quoted", line: 6, "controllers.ci-main.insecure", "expected true or false, found quoted text",
             "    insecure: \"true\"\n"),
-        .after("unknown mode", line: 6, "controllers.ci-main.mode", "\"robot\" is not one of admin, self", "    mode: robot\n"),
-        .after("concurrency 0", line: 6, "controllers.ci-main.concurrency", "0 is too small; use a whole number >= 1", "    concurrency: 0\n"),
-        .after("concurrency as text", line: 6, "controllers.ci-main.concurrency", "\"four\" is not a whole number", "    concurrency: four\n"),
         .after(
-            "concurrency as a list", line: 6, "controllers.ci-main.concurrency", "expected a whole number, found a list",
+            "unknown mode", line: 6, "controllers.ci-main.mode", "\"robot\" is not one of admin, self",
+            "    mode: robot\n"),
+        .after(
+            "concurrency 0", line: 6, "controllers.ci-main.concurrency", "0 is too small; use a whole number >= 1",
+            "    concurrency: 0\n"),
+        .after(
+            "concurrency as text", line: 6, "controllers.ci-main.concurrency", "\"four\" is not a whole number",
+            "    concurrency: four\n"),
+        .after(
+            "concurrency as a list", line: 6, "controllers.ci-main.concurrency",
+            "expected a whole number, found a list",
             "    concurrency: [4]\n"),
         .after("timeout 0s", line: 6, "controllers.ci-main.timeout", "must be longer than 0s", "    timeout: 0s\n"),
-        .after("timeout bare number", line: 6, "controllers.ci-main.timeout", "\"30\" is not a duration", "    timeout: 30\n"),
+        .after(
+            "timeout bare number", line: 6, "controllers.ci-main.timeout", "\"30\" is not a duration",
+            "    timeout: 30\n"),
         .after("empty ca_file", line: 6, "controllers.ci-main.ca_file", "needs a value", "    ca_file:\n"),
     ]
 
@@ -173,8 +194,11 @@ struct PolicyErrorTests {
         .after(
             "bad duration in defaults", line: 7, "defaults.max_age",
             "\"9x\" is not a duration; use 30s, 15m, 12h, 90d, 2w or sums like 1d12h", "defaults:\n  max_age: 9x\n"),
-        .after("negative duration", line: 7, "defaults.grace", "\"-5d\" is not a duration", "defaults:\n  grace: -5d\n"),
-        .after("fractional duration", line: 7, "defaults.grace", "\"1.5d\" is not a duration", "defaults:\n  grace: 1.5d\n"),
+        .after(
+            "negative duration", line: 7, "defaults.grace", "\"-5d\" is not a duration", "defaults:\n  grace: -5d\n"),
+        .after(
+            "fractional duration", line: 7, "defaults.grace", "\"1.5d\" is not a duration", "defaults:\n  grace: 1.5d\n"
+        ),
         .after(
             "overflowing duration", line: 7, "defaults.max_age", "is not a duration",
             "defaults:\n  max_age: 99999999999999999999d\n"),
@@ -191,16 +215,22 @@ struct PolicyErrorTests {
             "defaults:\n  token_name: \"{name}-{uuid}\"\n"),
         .after(
             "token placeholder in token_name", line: 7, "defaults.token_name",
-            "unknown placeholder {token}; the token value is never put in names", "defaults:\n  token_name: \"{token}\"\n"),
+            "unknown placeholder {token}; the token value is never put in names",
+            "defaults:\n  token_name: \"{token}\"\n"),
         .after(
             "unclosed placeholder", line: 7, "defaults.token_name", "has a { that is never closed",
             "defaults:\n  token_name: \"{name\"\n"),
         .after(
             "bad jenkins_expiry", line: 7, "defaults.jenkins_expiry", "\"yes\" is not one of auto, on, off",
             "defaults:\n  jenkins_expiry: yes\n"),
-        .after("verify as a number", line: 7, "defaults.verify", "\"1\" is not true or false", "defaults:\n  verify: 1\n"),
-        .after("defaults as a list", line: 7, "defaults", "expected a mapping, found a list", "defaults:\n  - max_age: 1d\n"),
-        .after("misspelt defaults key", line: 7, "defaults.max-age", "unknown key; did you mean max_age?", "defaults:\n  max-age: 1d\n"),
+        .after(
+            "verify as a number", line: 7, "defaults.verify", "\"1\" is not true or false", "defaults:\n  verify: 1\n"),
+        .after(
+            "defaults as a list", line: 7, "defaults", "expected a mapping, found a list",
+            "defaults:\n  - max_age: 1d\n"),
+        .after(
+            "misspelt defaults key", line: 7, "defaults.max-age", "unknown key; did you mean max_age?",
+            "defaults:\n  max-age: 1d\n"),
         .after(
             "deliver as a mapping", line: 8, "defaults.deliver", "expected a list, found a mapping",
             "defaults:\n  deliver:\n    file: { path: /x }\n"),
@@ -209,7 +239,8 @@ struct PolicyErrorTests {
             "jenkins_credential sinks are not supported in this version",
             "defaults:\n  deliver:\n    - jenkins_credential: { id: x }\n"),
         .after(
-            "two kinds in one sink", line: 9, "defaults.deliver[0]", "one list item holds several sinks (file, command)",
+            "two kinds in one sink", line: 9, "defaults.deliver[0]",
+            "one list item holds several sinks (file, command)",
             "defaults:\n  deliver:\n    - file: { path: /x }\n      command: [y]\n"),
         .after(
             "unknown sink kind", line: 8, "defaults.deliver[0].s3", "unknown key; known keys here: file, command",
@@ -248,7 +279,9 @@ struct PolicyErrorTests {
     ]
 
     static let ruleAndLimitCases: [PolicyErrorCase] = [
-        .after("rules as a mapping", line: 7, "rules", "expected a list, found a mapping", "rules:\n  match: { user: a }\n"),
+        .after(
+            "rules as a mapping", line: 7, "rules", "expected a list, found a mapping", "rules:\n  match: { user: a }\n"
+        ),
         .after("rule without match", line: 7, "rules[0]", "missing required key match", "rules:\n  - max_age: 30d\n"),
         .after(
             "empty match", line: 7, "rules[0].match", "match needs at least one of controller, user, name",
@@ -345,19 +378,19 @@ struct PolicyErrorTests {
                 """),
     ]
 
-    @Test("file and version errors", arguments: fileAndVersionCases)
+    @Test("file and version errors", arguments: PolicyErrorTests.fileAndVersionCases)
     func fileAndVersion(_ testCase: PolicyErrorCase) throws { try check(testCase) }
 
-    @Test("controller errors", arguments: controllerCases)
+    @Test("controller errors", arguments: PolicyErrorTests.controllerCases)
     func controllers(_ testCase: PolicyErrorCase) throws { try check(testCase) }
 
-    @Test("defaults, settings and sink errors", arguments: settingsCases)
+    @Test("defaults, settings and sink errors", arguments: PolicyErrorTests.settingsCases)
     func settings(_ testCase: PolicyErrorCase) throws { try check(testCase) }
 
-    @Test("rule and limit errors", arguments: ruleAndLimitCases)
+    @Test("rule and limit errors", arguments: PolicyErrorTests.ruleAndLimitCases)
     func rulesAndLimits(_ testCase: PolicyErrorCase) throws { try check(testCase) }
 
-    @Test("self-mode file sink errors", arguments: selfModeCases)
+    @Test("self-mode file sink errors", arguments: PolicyErrorTests.selfModeCases)
     func selfMode(_ testCase: PolicyErrorCase) throws { try check(testCase) }
 
     private func check(_ testCase: PolicyErrorCase) throws {
@@ -369,7 +402,8 @@ struct PolicyErrorTests {
         #expect(error.keyPath == testCase.keyPath, "\(error)")
         #expect(error.description.contains(testCase.message), "\(error)")
         #expect(!error.description.contains("\n"), "one line: \(error)")
-        let prefix = "policy.yml" + (testCase.line.map { ":\($0)" } ?? "") + ": "
+        let prefix =
+            "policy.yml" + (testCase.line.map { ":\($0)" } ?? "") + ": "
             + (testCase.keyPath.isEmpty ? "" : testCase.keyPath + ": ")
         #expect(error.description.hasPrefix(prefix), "\(error)")
         if let secret = testCase.secret {

@@ -15,12 +15,14 @@ struct PolicyExamplesTests {
 
     @Test("the examples the docs promise are there")
     func expectedExamplesExist() {
-        for name in ["admin-password.yml", "admin-token.yml", "self-mode.yml", "multi-controller.yml", "command-sink.yml"] {
+        for name in [
+            "admin-password.yml", "admin-token.yml", "self-mode.yml", "multi-controller.yml", "command-sink.yml",
+        ] {
             #expect(Self.exampleFiles.contains(name), "examples/\(name) is missing")
         }
     }
 
-    @Test("example loads without errors", arguments: exampleFiles)
+    @Test("example loads without errors", arguments: PolicyExamplesTests.exampleFiles)
     func loads(file: String) throws {
         let policy = try PolicyLoader.load(path: Self.examplesFolder.appendingPathComponent(file).path)
         #expect(!policy.controllers.isEmpty)

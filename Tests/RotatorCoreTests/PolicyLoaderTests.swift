@@ -153,7 +153,8 @@ struct PolicyLoaderTests {
                     deliver: [
                         .file(path: "/srv/{controller}/{user}/{name}.env", format: .env),
                         .file(path: "/srv/{name}.json", format: .json),
-                        .command(argv: ["vault", "kv", "put", "secret/{name}", "token=-"], timeout: TimeSpan(seconds: 120)),
+                        .command(
+                            argv: ["vault", "kv", "put", "secret/{name}", "token=-"], timeout: TimeSpan(seconds: 120)),
                     ]))
         #expect(policy.limits == RotationLimits(maxRotations: nil, maxConsecutiveFailures: 1))
         #expect(policy.namedSecretVariables == ["JENKINS_PASS"])

@@ -39,16 +39,21 @@ struct PolicyRuleResolutionTests {
         "each token gets the first rule that matches it",
         arguments: [
             Expectation(controller: "ci-main", user: "admin", name: "x", ruleIndex: 0, skip: true, maxAge: .days(90)),
-            Expectation(controller: "ci-main", user: "svc-deploy", name: "ci", ruleIndex: 1, skip: false, maxAge: .days(30)),
+            Expectation(
+                controller: "ci-main", user: "svc-deploy", name: "ci", ruleIndex: 1, skip: false, maxAge: .days(30)),
             // rules[2] is shadowed on ci-main by rules[1], but applies on ci-edge.
-            Expectation(controller: "ci-edge", user: "svc-deploy", name: "ci", ruleIndex: 2, skip: false, maxAge: .days(10)),
+            Expectation(
+                controller: "ci-edge", user: "svc-deploy", name: "ci", ruleIndex: 2, skip: false, maxAge: .days(10)),
             Expectation(controller: "ci-edge", user: "bob", name: "a-1", ruleIndex: 3, skip: false, maxAge: .days(90)),
-            Expectation(controller: "ci-edge", user: "bob", name: "c-1", ruleIndex: nil, skip: false, maxAge: .days(90)),
-            Expectation(controller: "ci-main", user: "bob", name: "a-12", ruleIndex: nil, skip: false, maxAge: .days(90)),
+            Expectation(
+                controller: "ci-edge", user: "bob", name: "c-1", ruleIndex: nil, skip: false, maxAge: .days(90)),
+            Expectation(
+                controller: "ci-main", user: "bob", name: "a-12", ruleIndex: nil, skip: false, maxAge: .days(90)),
         ])
     func resolves(_ expectation: Expectation) throws {
         let policy = try PolicyLoader.parse(Self.yaml, source: "rules.yml")
-        let resolved = policy.resolve(controller: expectation.controller, user: expectation.user, name: expectation.name)
+        let resolved = policy.resolve(
+            controller: expectation.controller, user: expectation.user, name: expectation.name)
         #expect(resolved.ruleIndex == expectation.ruleIndex)
         #expect(resolved.skip == expectation.skip)
         #expect(resolved.settings.maxAge == expectation.maxAge)

@@ -15,7 +15,9 @@ struct TimeSpanTests {
 
     @Test(
         "rejects text that is not a duration",
-        arguments: ["", "   ", "5", "5x", "-5d", "1.5d", "d", "1d2", "5 d", "9223372036854775807w", "99999999999999999999s"])
+        arguments: [
+            "", "   ", "5", "5x", "-5d", "1.5d", "d", "1d2", "5 d", "9223372036854775807w", "99999999999999999999s",
+        ])
     func rejects(text: String) {
         #expect(TimeSpan(parsing: text) == nil)
     }
