@@ -104,6 +104,6 @@ extension SinkFactory {
     /// The sinks of a live run: sink commands inherit the tool's environment minus every variable the
     /// policy names in a `*_env` key.
     static func live(policy: RotationPolicy, env: CommandEnvironment) -> SinkFactory {
-        SinkFactory(scrubbedVariables: Set(policy.secretVariableNames), baseEnvironment: env.variables, logger: env.logger)
+        SinkFactory(scrubbedVariables: Set(policy.namedSecretVariables), baseEnvironment: env.variables, logger: env.logger)
     }
 }
