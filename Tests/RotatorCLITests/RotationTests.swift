@@ -1,0 +1,298 @@
+import Foundation
+import InventoryStore
+import JenkinsSimulator
+import RotatorCore
+import Testing
+
+/// `rotate` end to end: the real CLI code against a live jenkins-sim over HTTP, with a real SQLite file.
+@Suite("Rotation")
+struct RotationTests {
+    typealias Seed = RotationScenario.Seed
+
+    @Test("admin mode with a password: crumb and cookie, mint, deliver, verify, revoke the old token")
+    func adminPassword() async throws {
+        let scenario = try await RotationScenario.make(
+            seeds: [Seed(user: "alice", name: "ci", ageDays: 120), Seed(user: "bob", name: "laptop", ageDays: 5)])
+        defer { Task { await scenario.stop() } }
+        let alice = scenario.tokens[0]
+        let result = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let document = try #require(try decodeJSON(result.stdout) as? [String: Any])
+        #expect(document["rotated"] as? Int == 1)
+        #expect(document["failed"] as? Int == 0)
+        #expect(document["dry_run"] as? Bool == false)
+        let results = try #require(document["results"] as? [[String: Any]])
+        #expect(results.count == 1)
+        let newUUID = try #require(results.first?["new_uuid"] as? String)
+        #expect(results.first?["outcome"] as? String == "rotated")
+
+        let newValue = try #require(scenario.sinkValue(alice))
+        #expect(newValue != alice.value)
+        #expect(try await scenario.authenticates(newValue, as: "alice"))
+        #expect(try await !scenario.authenticates(alice.value, as: "alice"))
+        #expect(await scenario.jenkinsTokens(of: "alice").map(\.uuid) == [newUUID])
+        #expect(await scenario.simulator.requestCount(.crumb) >= 1)
+
+        let inventory = try scenario.world.inventory()
+        let old = try #require(try inventory.token(uuid: alice.uuid))
+        #expect(old.state == .revoked)
+        #expect(old.replacedBy == newUUID)
+        let successor = try #require(try inventory.token(uuid: newUUID))
+        #expect(successor.state == .active)
+        #expect(successor.fingerprint == Secret(newValue).fingerprint)
+
+        let history = await scenario.world.run(["history", "--format", "json"])
+        let rows = try #require(try decodeJSON(history.stdout) as? [[String: Any]])
+        #expect(rows.count == 1)
+        #expect(rows.first?["outcome"] as? String == "rotated")
+        #expect(rows.first?["new_uuid"] as? String == newUUID)
+
+        let again = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(again.status == 0)
+        #expect((try decodeJSON(again.stdout) as? [String: Any])?["rotated"] as? Int == 0)
+        try scenario.expectNoSecretLeaks([result, history, again], extra: [newValue])
+    }
+
+    @Test("admin mode with an API token sends no crumb and no cookie")
+    func adminToken() async throws {
+        let scenario = try await RotationScenario.make(auth: .apiToken)
+        defer { Task { await scenario.stop() } }
+        let result = await scenario.world.run(["rotate"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(await scenario.simulator.requestCount(.crumb) == 0)
+        let value = try #require(scenario.sinkValue(scenario.tokens[0]))
+        #expect(try await scenario.authenticates(value, as: "alice"))
+        #expect(try await !scenario.authenticates(scenario.tokens[0].value, as: "alice"))
+    }
+
+    @Test("self mode: the token rotates itself with the value from its file sink")
+    func selfMode() async throws {
+        let scenario = try await RotationScenario.make(auth: .selfMode, adminCanGenerate: false)
+        defer { Task { await scenario.stop() } }
+        let alice = scenario.tokens[0]
+        let result = await scenario.world.run(["rotate"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let value = try #require(scenario.sinkValue(alice))
+        #expect(value != alice.value)
+        #expect(try await scenario.authenticates(value, as: "alice"))
+        #expect(try await !scenario.authenticates(alice.value, as: "alice"))
+        #expect(await scenario.jenkinsTokens(of: "alice").count == 1)
+    }
+
+    @Test("a grace period keeps the old token valid until a later run retires it")
+    func gracePeriod() async throws {
+        let scenario = try await RotationScenario.make(grace: "2d")
+        defer { Task { await scenario.stop() } }
+        let alice = scenario.tokens[0]
+        let first = await scenario.world.run(["rotate"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try await scenario.authenticates(alice.value, as: "alice"))
+        #expect(try scenario.world.inventory().token(uuid: alice.uuid)?.state == .retiring)
+
+        let early = await scenario.world.run(["rotate", "--format", "json"])
+        #expect((try decodeJSON(early.stdout) as? [String: Any])?["retired"] as? Int == 0)
+
+        scenario.world.now = Date().addingTimeInterval(3 * 86_400)
+        let later = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(later.status == 0, "\(later.stderr)")
+        #expect((try decodeJSON(later.stdout) as? [String: Any])?["retired"] as? Int == 1)
+        #expect(try await !scenario.authenticates(alice.value, as: "alice"))
+        #expect(try scenario.world.inventory().token(uuid: alice.uuid)?.state == .revoked)
+    }
+
+    @Test("rotate --force --grace 0 replaces a token that is not due (the leaked-token path)")
+    func breakGlass() async throws {
+        let scenario = try await RotationScenario.make(seeds: [Seed(user: "alice", name: "ci", ageDays: 1)], grace: "7d")
+        defer { Task { await scenario.stop() } }
+        let notDue = await scenario.world.run(["rotate", "--format", "json"])
+        #expect((try decodeJSON(notDue.stdout) as? [String: Any])?["rotated"] as? Int == 0)
+        let forced = await scenario.world.run(["rotate", "--force", "--grace", "0s", "--user", "alice"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try await !scenario.authenticates(scenario.tokens[0].value, as: "alice"))
+    }
+
+    @Test("an admin who may not mint for others: a clear failure, the old token stays, the controller stops")
+    func adminCannotGenerate() async throws {
+        let scenario = try await RotationScenario.make(
+            seeds: [
+                Seed(user: "alice", name: "ci", ageDays: 120), Seed(user: "bob", name: "ci", ageDays: 120),
+                Seed(user: "carol", name: "ci", ageDays: 120),
+            ], adminCanGenerate: false)
+        defer { Task { await scenario.stop() } }
+        let result = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(result.status == 1)
+        let document = try #require(try decodeJSON(result.stdout) as? [String: Any])
+        let results = try #require(document["results"] as? [[String: Any]])
+        let failed = results.filter { $0["outcome"] as? String == "failed" }
+        #expect(failed.count >= 1)
+        #expect((failed.first?["error"] as? String)?.contains("adminCanGenerateNewTokens=true") == true)
+        #expect(results.filter { $0["outcome"] as? String == "skipped" }.count == 3 - failed.count)
+        for token in scenario.tokens {
+            #expect(scenario.sinkValue(token) == token.value)
+            #expect(try await scenario.authenticates(token.value, as: token.user))
+        }
+    }
+
+    @Test(
+        "a lost generate response is recorded as uncertain, and the next run revokes the orphan and rotates afresh",
+        arguments: ["generate:drop", "generate:commit-500"])
+    func lostGenerate(fault: String) async throws {
+        let scenario = try await RotationScenario.make(faults: [fault + ",count=1"])
+        defer { Task { await scenario.stop() } }
+        let alice = scenario.tokens[0]
+        let first = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(first.status == 1)
+        let document = try #require(try decodeJSON(first.stdout) as? [String: Any])
+        #expect(document["uncertain"] as? Int == 1)
+        #expect(await scenario.jenkinsTokens(of: "alice").count == 2)
+        #expect(scenario.sinkValue(alice) == alice.value)
+        let history = await scenario.world.run(["history", "--format", "json"])
+        let rows = try #require(try decodeJSON(history.stdout) as? [[String: Any]])
+        #expect(rows.first?["outcome"] as? String == "uncertain")
+        #expect(rows.first?["new_name"] as? String == "ci")
+
+        let second = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let tokens = await scenario.jenkinsTokens(of: "alice")
+        #expect(tokens.count == 1)
+        let value = try #require(scenario.sinkValue(alice))
+        #expect(try await scenario.authenticates(value, as: "alice"))
+        #expect(try scenario.world.inventory().token(uuid: tokens[0].uuid)?.state == .active)
+    }
+
+    @Test("a new token that fails verification is revoked, the sink gets its old value back, the old token stays")
+    func verifyFails() async throws {
+        let scenario = try await RotationScenario.make(faults: ["whoami:status=401,count=1"])
+        defer { Task { await scenario.stop() } }
+        let alice = scenario.tokens[0]
+        let result = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(result.status == 1)
+        #expect(scenario.sinkValue(alice) == alice.value)
+        #expect(try await scenario.authenticates(alice.value, as: "alice"))
+        #expect(await scenario.jenkinsTokens(of: "alice").map(\.uuid) == [alice.uuid])
+        #expect(try scenario.world.inventory().token(uuid: alice.uuid)?.state == .active)
+        let history = await scenario.world.run(["history", "--format", "json"])
+        let row = try #require((try decodeJSON(history.stdout) as? [[String: Any]])?.first)
+        #expect(row["step"] as? String == "rolled_back")
+        #expect(row["outcome"] as? String == "failed")
+    }
+
+    @Test("a revoke that fails after a good delivery: exit 1, the old token retiring, and the next run retires it")
+    func revokeFails() async throws {
+        let scenario = try await RotationScenario.make(faults: ["revoke:status=503,count=10"])
+        defer { Task { await scenario.stop() } }
+        let alice = scenario.tokens[0]
+        let first = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(first.status == 1)
+        let document = try #require(try decodeJSON(first.stdout) as? [String: Any])
+        #expect(document["rotated"] as? Int == 1)
+        let newValue = try #require(scenario.sinkValue(alice))
+        #expect(try await scenario.authenticates(newValue, as: "alice"))
+        #expect(try scenario.world.inventory().token(uuid: alice.uuid)?.state == .retiring)
+        await scenario.simulator.clearFaults()
+        let second = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect((try decodeJSON(second.stdout) as? [String: Any])?["retired"] as? Int == 1)
+        #expect(try await !scenario.authenticates(alice.value, as: "alice"))
+    }
+
+    @Test("a revoke that answers 200 but does nothing is caught by checking the old token gets 401")
+    func revokeNoop() async throws {
+        let scenario = try await RotationScenario.make(faults: ["revoke:revoke-noop,count=1"])
+        defer { Task { await scenario.stop() } }
+        let result = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(result.status == 1)
+        let results = try #require((try decodeJSON(result.stdout) as? [String: Any])?["results"] as? [[String: Any]])
+        #expect((results.first?["error"] as? String)?.contains("still authenticates") == true)
+        #expect(try scenario.world.inventory().token(uuid: scenario.tokens[0].uuid)?.state == .retiring)
+    }
+
+    @Test("a failing sink rolls back: the new token is revoked and every sink holds a working value")
+    func sinkFails() async throws {
+        let scripts = try TestWorld()
+        let failing = try scripts.write("#!/bin/sh\ncat >/dev/null\necho refused >&2\nexit 3\n", to: "push-secret", mode: 0o755)
+        let scenario = try await RotationScenario.make(
+            deliver: """
+                    - file: { path: "{sinks}/{controller}/{user}/{name}.token" }
+                    - command: ["\(failing)", "{user}"]
+                """)
+        defer { Task { await scenario.stop() } }
+        let alice = scenario.tokens[0]
+        let result = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(result.status == 1, "\(result.stdout)")
+        let results = try #require((try decodeJSON(result.stdout) as? [String: Any])?["results"] as? [[String: Any]])
+        #expect((results.first?["error"] as? String)?.contains("push-secret") == true)
+        #expect(scenario.sinkValue(alice) == alice.value)
+        #expect(try await scenario.authenticates(alice.value, as: "alice"))
+        #expect(await scenario.jenkinsTokens(of: "alice").map(\.uuid) == [alice.uuid])
+    }
+
+    @Test("a generate that times out is treated as possibly minted, never re-sent blindly")
+    func generateTimeout() async throws {
+        let scenario = try await RotationScenario.make(faults: ["generate:slow=3s,count=1"], timeout: "1s")
+        defer { Task { await scenario.stop() } }
+        let first = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(first.status == 1)
+        #expect((try decodeJSON(first.stdout) as? [String: Any])?["uncertain"] as? Int == 1)
+        #expect(await scenario.simulator.requestCount(.generate) == 1)
+        try await Task.sleep(for: .seconds(2.5))
+        let second = await scenario.world.run(["rotate"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(await scenario.jenkinsTokens(of: "alice").count == 1)
+    }
+
+    @Test("a second run while the first holds the lock exits 3 and changes nothing")
+    func lockHeld() async throws {
+        let scenario = try await RotationScenario.make()
+        defer { Task { await scenario.stop() } }
+        let before = try scenario.world.databaseDump()
+        let lock = try InventoryLock.acquire(forDatabaseAt: scenario.world.database)
+        let result = await scenario.world.run(["rotate"])
+        lock.release()
+        #expect(result.status == 3)
+        #expect(try scenario.world.databaseDump() == before)
+        #expect(await scenario.simulator.requestCount(.generate) == 0)
+    }
+
+    @Test("issue prints the value only with --stdout; revoke --uuid revokes and records")
+    func issueAndRevoke() async throws {
+        let scenario = try await RotationScenario.make(seeds: [])
+        defer { Task { await scenario.stop() } }
+        let quiet = await scenario.world.run(["issue", "--controller", "ci", "--user", "dave", "--name", "build"])
+        #expect(quiet.status == 2 || quiet.status == 1)  // dave does not exist in Jenkins: 404
+        let issued = await scenario.world.run(
+            ["issue", "--controller", "ci", "--user", "rotation-admin", "--name", "build", "--stdout"])
+        #expect(issued.status == 0, "\(issued.stderr)")
+        let value = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(value.count == 34 && value.hasPrefix("11"))
+        #expect(try await scenario.authenticates(value, as: "rotation-admin"))
+        #expect(try String(contentsOfFile: scenario.world.path("sinks/ci/rotation-admin/build.token"), encoding: .utf8)
+            == value + "\n")
+        let listed = await scenario.world.run(["inventory", "list", "--format", "json"])
+        let rows = try #require(try decodeJSON(listed.stdout) as? [[String: Any]])
+        let uuid = try #require(rows.first { $0["name"] as? String == "build" }?["uuid"] as? String)
+        let revoked = await scenario.world.run(["revoke", "--uuid", uuid])
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+        #expect(try await !scenario.authenticates(value, as: "rotation-admin"))
+        #expect(try scenario.world.inventory().token(uuid: uuid)?.state == .revoked)
+    }
+
+    @Test("check reports healthy controllers and names what is wrong with the others")
+    func check() async throws {
+        let scenario = try await RotationScenario.make()
+        defer { Task { await scenario.stop() } }
+        let good = await scenario.world.run(["check"])
+        #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+        #expect(good.stdout.contains("authenticated as rotation-admin"))
+        #expect(good.stdout.contains("crumb fetched"))
+        #expect(good.stdout.contains("2.555.1"))
+        scenario.world.variables["ADMIN_PASSWORD"] = "wrong"
+        let bad = await scenario.world.run(["check"])
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("FAIL"))
+        scenario.world.variables["ADMIN_PASSWORD"] = nil
+        let missing = await scenario.world.run(["check"])
+        #expect(missing.status == 1)
+        #expect(missing.stdout.contains("ADMIN_PASSWORD"))
+    }
+}
