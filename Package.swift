@@ -44,6 +44,8 @@ let package = Package(
             dependencies: [
                 "RotatorCore", "InventoryStore", "JenkinsAPI", "JenkinsSimulator", "TokenSinks",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Benchmarks/rotator-bench",
             swiftSettings: swiftSettings
@@ -136,7 +138,11 @@ let package = Package(
         ),
         .testTarget(
             name: "JenkinsAPITests",
-            dependencies: ["JenkinsAPI", "JenkinsSimulator", "RotatorCore"],
+            dependencies: [
+                "JenkinsAPI", "JenkinsSimulator", "RotatorCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
