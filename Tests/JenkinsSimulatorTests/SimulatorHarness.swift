@@ -34,12 +34,14 @@ struct Harness {
     static let alicePassword = "alice-pass"
     static let aliceToken = "11" + String(repeating: "a1", count: 16)
     static let aliceTokenUUID = "0b6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e10"
+    static let bobToken = "11" + String(repeating: "c3", count: 16)
     static let adminToken = "11" + String(repeating: "b2", count: 16)
 
     static var alice: Credentials { Credentials(user: "alice", secret: aliceToken) }
     static var alicePasswordLogin: Credentials { Credentials(user: "alice", secret: alicePassword) }
     static var admin: Credentials { Credentials(user: "admin", secret: adminToken) }
     static var bob: Credentials { Credentials(user: "bob", secret: "bob-pass") }
+    static var bobWithToken: Credentials { Credentials(user: "bob", secret: bobToken) }
 
     static func defaultUsers() -> [SimulatedUser] {
         [
@@ -49,7 +51,7 @@ struct Harness {
             SimulatedUser(
                 id: "admin", password: "admin-pass", admin: true,
                 tokens: [SimulatedToken(name: "ops", value: adminToken)]),
-            SimulatedUser(id: "bob", password: "bob-pass"),
+            SimulatedUser(id: "bob", password: "bob-pass", tokens: [SimulatedToken(name: "b", value: bobToken)]),
             SimulatedUser(id: "reader-less", password: "nope-pass", read: false),
         ]
     }
