@@ -4,6 +4,7 @@ import JenkinsAPI
 import JenkinsSimulator
 import Logging
 import NIOCore
+import NIOHTTP1
 import RotatorCore
 
 /// `rotator-bench client`: generate+revoke pairs through ``JenkinsClient`` with token authentication

@@ -27,15 +27,15 @@ final class AsyncSemaphore: @unchecked Sendable {
     }
 
     func acquire() async throws {
-        lock.lock()
-        if holders < limit {
-            holders += 1
-            lock.unlock()
-            return
+        let id: UInt64? = lock.withLock {
+            if holders < limit {
+                holders += 1
+                return nil
+            }
+            defer { nextWaiterID += 1 }
+            return nextWaiterID
         }
-        let id = nextWaiterID
-        nextWaiterID += 1
-        lock.unlock()
+        guard let id else { return }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 lock.lock()

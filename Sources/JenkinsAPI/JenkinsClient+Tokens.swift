@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import NIOCore
+import NIOHTTP1
 import RotatorCore
 
 extension JenkinsClient {

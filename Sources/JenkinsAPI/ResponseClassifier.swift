@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import NIOCore
+import NIOHTTP1
 import RotatorCore
 
 /// Reads Jenkins' status codes, headers and bodies the way jenkins-api.md §1 describes them.

@@ -31,7 +31,8 @@ enum TokenPageScraper {
             current = nil
         }
 
-        for piece in HTMLTokenizer(html) {
+        var tokenizer = HTMLTokenizer(html)
+        while let piece = tokenizer.next() {
             switch piece {
             case .text(let text):
                 if capturingCardName { cardName += text }
@@ -67,7 +68,7 @@ enum TokenPageScraper {
 
 /// A forgiving HTML tokenizer: start tags with their attributes (values entity-decoded), end tags and text.
 /// Comments, doctype and the contents of `<script>`/`<style>` are skipped.
-struct HTMLTokenizer: Sequence, IteratorProtocol {
+struct HTMLTokenizer: IteratorProtocol {
     enum Piece: Equatable {
         case startTag(String, [String: String])
         case endTag(String)

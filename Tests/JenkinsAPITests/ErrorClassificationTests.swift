@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOHTTP1
 import JenkinsSimulator
 import RotatorCore
 import Testing
@@ -137,16 +139,39 @@ struct ErrorClassificationTests {
         }
     }
 
-    @Test("HTML where JSON was expected is a malformed response, not a crash")
-    func htmlInsteadOfJSON() async throws {
+    @Test("a 200 that is not the expected JSON is a malformed response; for a generate the token may exist")
+    func malformedBodies() async throws {
         try await Harness.run { jenkins in
-            // A base URL that points at a user page: every API path below it answers with HTML or 404.
-            let client = try jenkins.makeClient(baseURL: jenkins.simulator.baseURL.appendingPathComponent("user/alice/"))
-            let error = await expectJenkinsError { _ = try await client.fetchCrumb(as: Seed.alice, session: nil) }
-            switch error {
-            case .malformedResponse, .unexpectedStatus: break
-            default: Issue.record("expected malformedResponse, got \(String(describing: error))")
+            try await jenkins.simulator.addFault("whoami:status=200,count=1")
+            let whoAmI = await expectJenkinsError { _ = try await jenkins.client.whoAmI(Seed.alice) }
+            guard case .malformedResponse(_, _, let detail, false) = whoAmI else {
+                Issue.record("expected malformedResponse, got \(String(describing: whoAmI))")
+                return
             }
+            #expect(detail == "an empty body")
+            try await jenkins.simulator.addFault("generate:status=200,count=1")
+            let generate = await expectJenkinsError {
+                _ = try await jenkins.client.generateToken(
+                    forUser: "alice", name: "x", expirationDays: nil, as: Seed.alice)
+            }
+            #expect(generate?.responseMayBeLost == true)
+            #expect(await jenkins.simulator.requestCount(.generate) == 1)
+        }
+    }
+
+    @Test("an HTML page where JSON was expected is described by its title")
+    func htmlDescribed() throws {
+        let site = RequestSite(controller: "c", method: "GET", url: "https://proxy/whoAmI/api/json", user: "alice")
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "text/html")
+        let page = JenkinsResponse(
+            status: 200, headers: headers,
+            body: ByteBuffer(string: "<html><head><title>Sign in - Corp SSO</title></head><body>…</body></html>"),
+            site: site)
+        #expect(throws: JenkinsClientError.malformedResponse(
+            site, expected: "whoAmI's JSON", detail: "an HTML page (text/html, title 'Sign in - Corp SSO')",
+            responseMayBeLost: false)) {
+            _ = try ResponseClassifier.decodeJSON(WhoAmIResponse.self, from: page, expected: "whoAmI's JSON")
         }
     }
 

@@ -85,8 +85,10 @@ struct RetryAndFaultTests {
     func revokeDroppedThenRetried() async throws {
         try await Harness.run { jenkins in
             try await jenkins.simulator.addFault("revoke:drop,count=1")
-            try await jenkins.client.revokeToken(user: "alice", uuid: Seed.aliceTokenUUID, as: Seed.alice)
+            let deploy = "5a5a5a5a-1111-4222-8333-944444444444"
+            try await jenkins.client.revokeToken(user: "alice", uuid: deploy, as: Seed.alice)
             #expect(await jenkins.simulator.requestCount(.revoke) == 2)
+            #expect(await !jenkins.simulator.tokens(of: "alice").contains { $0.uuid == deploy })
         }
     }
 
