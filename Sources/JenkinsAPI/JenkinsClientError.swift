@@ -128,7 +128,8 @@ public enum JenkinsClientError: JenkinsFailure, Equatable {
                 + "Use an account with Overall/Administer, or `mode: self`."
         case .permissionDenied(_, let permission):
             return "\(site): access denied for \(who) (HTTP 403"
-                + (permission.map { ", X-Required-Permission: \($0)" } ?? "") + "). Grant the permission or use another account."
+                + (permission.map { ", X-Required-Permission: \($0)" } ?? "")
+                + "). Grant the permission or use another account."
         case .mintingForOtherUserForbidden(_, let target):
             return "\(site): Jenkins refused to let \(who) generate a token for '\(target)' (empty HTTP 403). "
                 + "Admins may mint tokens for other users only when Jenkins runs with "

@@ -80,7 +80,9 @@ enum ResponseClassifier {
         if text.range(of: "<html", options: .caseInsensitive) != nil {
             let title = text.range(of: "<title>", options: .caseInsensitive).flatMap { start in
                 text.range(of: "</title>", options: .caseInsensitive, range: start.upperBound..<text.endIndex)
-                    .map { String(text[start.upperBound..<$0.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines) }
+                    .map {
+                        String(text[start.upperBound..<$0.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
+                    }
             }
             return "an HTML page (\(contentType)" + (title.map { ", title '\(String($0.prefix(80)))'" } ?? "") + ")"
         }

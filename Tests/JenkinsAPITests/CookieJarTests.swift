@@ -11,7 +11,8 @@ struct CookieJarTests {
     func keepsCookieByName() {
         var jar = CookieJar()
         jar.store(
-            setCookieHeaders: ["JSESSIONID.1a2b3c4d=node0abc.node0; Path=/; HttpOnly"], requestPath: "/crumbIssuer/api/json",
+            setCookieHeaders: ["JSESSIONID.1a2b3c4d=node0abc.node0; Path=/; HttpOnly"],
+            requestPath: "/crumbIssuer/api/json",
             now: now)
         #expect(jar.header(forPath: "/user/alice/descriptorByName/x", now: now) == "JSESSIONID.1a2b3c4d=node0abc.node0")
     }
@@ -46,7 +47,9 @@ struct CookieJarTests {
     func expiry() {
         var jar = CookieJar()
         jar.store(
-            setCookieHeaders: ["short=1; Max-Age=60; Path=/", "dated=2; Expires=Wed, 21 Oct 2099 07:28:00 GMT; Path=/"],
+            setCookieHeaders: [
+                "short=1; Max-Age=60; Path=/", "dated=2; Expires=Wed, 21 Oct 2099 07:28:00 GMT; Path=/",
+            ],
             requestPath: "/", now: now)
         #expect(jar.header(forPath: "/", now: now) == "dated=2; short=1")
         #expect(jar.header(forPath: "/", now: now.addingTimeInterval(61)) == "dated=2")

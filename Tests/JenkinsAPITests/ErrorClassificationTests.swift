@@ -1,7 +1,7 @@
 import Foundation
+import JenkinsSimulator
 import NIOCore
 import NIOHTTP1
-import JenkinsSimulator
 import RotatorCore
 import Testing
 
@@ -28,7 +28,8 @@ struct ErrorClassificationTests {
             #expect(generate?.stopsController == true)
             #expect(generate?.responseMayBeLost == false)
             #expect(site.controller == "sim")
-            #expect(site.url.hasSuffix("/user/alice/descriptorByName/jenkins.security.ApiTokenProperty/generateNewToken"))
+            #expect(
+                site.url.hasSuffix("/user/alice/descriptorByName/jenkins.security.ApiTokenProperty/generateNewToken"))
             #expect(generate?.description.contains("HTTP 401") == true)
             #expect(generate?.description.contains(jenkins.simulator.baseURL.absoluteString) == true)
         }
@@ -168,9 +169,11 @@ struct ErrorClassificationTests {
             status: 200, headers: headers,
             body: ByteBuffer(string: "<html><head><title>Sign in - Corp SSO</title></head><body>…</body></html>"),
             site: site)
-        #expect(throws: JenkinsClientError.malformedResponse(
-            site, expected: "whoAmI's JSON", detail: "an HTML page (text/html, title 'Sign in - Corp SSO')",
-            responseMayBeLost: false)) {
+        #expect(
+            throws: JenkinsClientError.malformedResponse(
+                site, expected: "whoAmI's JSON", detail: "an HTML page (text/html, title 'Sign in - Corp SSO')",
+                responseMayBeLost: false)
+        ) {
             _ = try ResponseClassifier.decodeJSON(WhoAmIResponse.self, from: page, expected: "whoAmI's JSON")
         }
     }

@@ -74,9 +74,11 @@ struct HappyPathTests {
         }
     }
 
-    @Test("check reports reachability, identity, crumb field and version", arguments: [
-        ("2.479.3", false), ("2.555.1", true),
-    ])
+    @Test(
+        "check reports reachability, identity, crumb field and version",
+        arguments: [
+            ("2.479.3", false), ("2.555.1", true),
+        ])
     func check(version: String, nativeExpiry: Bool) async throws {
         try await Harness.run(Harness.configuration(version: version)) { jenkins in
             let byToken = await jenkins.client.check(as: Seed.alice)
@@ -96,19 +98,21 @@ struct HappyPathTests {
 
     @Test("user ids are percent-encoded in paths")
     func encodedUserIDs() async throws {
-        let users = Seed.users + [
-            SimulatedUser(
-                id: "svc deploy@corp", password: "pw-\(Seed.bobPassword)",
-                tokens: [SimulatedToken(name: "seed", value: "11" + String(repeating: "7e", count: 16))])
-        ]
+        let users =
+            Seed.users + [
+                SimulatedUser(
+                    id: "svc deploy@corp", password: "pw-\(Seed.bobPassword)",
+                    tokens: [SimulatedToken(name: "seed", value: "11" + String(repeating: "7e", count: 16))])
+            ]
         try await Harness.run(Harness.configuration(users: users)) { jenkins in
             let credential = JenkinsCredential(
                 user: "svc deploy@corp", secret: Secret("11" + String(repeating: "7e", count: 16)), kind: .apiToken)
             let minted = try await jenkins.client.generateToken(
                 forUser: "svc deploy@corp", name: "x", expirationDays: nil, as: credential)
-            #expect(try await jenkins.client.listTokens(user: "svc deploy@corp", as: credential).contains {
-                $0.uuid == minted.uuid
-            })
+            #expect(
+                try await jenkins.client.listTokens(user: "svc deploy@corp", as: credential).contains {
+                    $0.uuid == minted.uuid
+                })
         }
     }
 }

@@ -11,9 +11,11 @@ struct ListingAndVersionTests {
         ListedToken(name: "deploy & co", uuid: "5a5a5a5a-1111-4222-8333-944444444444"),
     ]
 
-    @Test("lists tokens in both markups and on the pre-2.468 configure page", arguments: [
-        "2.462.3", "2.479.3", "2.555.1",
-    ])
+    @Test(
+        "lists tokens in both markups and on the pre-2.468 configure page",
+        arguments: [
+            "2.462.3", "2.479.3", "2.555.1",
+        ])
     func listsTokens(version: String) async throws {
         try await Harness.run(Harness.configuration(version: version)) { jenkins in
             let byOwner = try await jenkins.client.listTokens(user: "alice", as: Seed.alice)

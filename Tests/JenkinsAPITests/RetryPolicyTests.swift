@@ -22,18 +22,21 @@ struct RetryPolicyTests {
         #expect(close(policy.delay(beforeRetry: 1, random: 0.5), .milliseconds(1000)))
     }
 
-    @Test("escapes user ids so they stay one path segment", arguments: [
-        ("alice", "alice"), ("a b", "a%20b"), ("x/../admin", "x%2F..%2Fadmin"), ("..", "%2E%2E"),
-        ("mail@example.com", "mail%40example.com"), ("é", "%C3%A9"),
-    ])
+    @Test(
+        "escapes user ids so they stay one path segment",
+        arguments: [
+            ("alice", "alice"), ("a b", "a%20b"), ("x/../admin", "x%2F..%2Fadmin"), ("..", "%2E%2E"),
+            ("mail@example.com", "mail%40example.com"), ("é", "%C3%A9"),
+        ])
     func pathSegments(raw: String, encoded: String) {
         #expect(URLEncoding.pathSegment(raw) == encoded)
     }
 
     @Test("form-encodes fields")
     func form() {
-        #expect(URLEncoding.form([("newTokenName", "ci & cd=1"), ("expirationDuration", "30")])
-            == "newTokenName=ci%20%26%20cd%3D1&expirationDuration=30")
+        #expect(
+            URLEncoding.form([("newTokenName", "ci & cd=1"), ("expirationDuration", "30")])
+                == "newTokenName=ci%20%26%20cd%3D1&expirationDuration=30")
     }
 
     @Test("accepts only 11 followed by 32 lowercase hex as a token value")

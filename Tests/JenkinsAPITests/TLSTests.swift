@@ -13,7 +13,8 @@ struct TestPKI {
     var keyFile: String { folder.appendingPathComponent("server.key").path }
 
     static func make() throws -> TestPKI {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jenkins-api-tls-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "jenkins-api-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let pki = TestPKI(folder: folder)
         try "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n".write(

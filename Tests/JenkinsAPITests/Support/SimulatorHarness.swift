@@ -18,7 +18,8 @@ enum Seed {
     static let bobPassword = "bob-Pa55word!"
 
     static let alice = JenkinsCredential(user: "alice", secret: Secret(aliceToken), kind: .apiToken)
-    static let alicePasswordCredential = JenkinsCredential(user: "alice", secret: Secret(alicePassword), kind: .password)
+    static let alicePasswordCredential = JenkinsCredential(
+        user: "alice", secret: Secret(alicePassword), kind: .password)
     static let admin = JenkinsCredential(user: "rotation-admin", secret: Secret(adminToken), kind: .apiToken)
     static let adminPasswordCredential = JenkinsCredential(
         user: "rotation-admin", secret: Secret(adminPassword), kind: .password)
@@ -74,7 +75,8 @@ struct Harness {
     /// The client built with the options given to ``run(_:concurrency:retry:timeout:_:)``.
     var client: JenkinsClient!
 
-    static let fastRetry = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(100), maxDelay: .seconds(1), jitter: 0.2)
+    static let fastRetry = RetryPolicy(
+        maxAttempts: 3, baseDelay: .milliseconds(100), maxDelay: .seconds(1), jitter: 0.2)
 
     /// Another client of the same simulator (sharing HTTP client, log capture and sleep recorder).
     func makeClient(
