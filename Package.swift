@@ -44,6 +44,9 @@ let package = Package(
             dependencies: [
                 "RotatorCore", "InventoryStore", "JenkinsAPI", "JenkinsSimulator", "TokenSinks",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Benchmarks/rotator-bench",
             swiftSettings: swiftSettings
@@ -131,12 +134,21 @@ let package = Package(
             dependencies: [
                 "JenkinsSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "JenkinsAPITests",
-            dependencies: ["JenkinsAPI", "JenkinsSimulator", "RotatorCore"],
+            dependencies: [
+                "JenkinsAPI", "JenkinsSimulator", "RotatorCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

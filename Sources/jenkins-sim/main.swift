@@ -1,1 +1,4 @@
-print("jenkins-sim")
+import Foundation
+import JenkinsSimulator
+
+exit(await SimulatorCommandLine.run(arguments: Array(CommandLine.arguments.dropFirst())))

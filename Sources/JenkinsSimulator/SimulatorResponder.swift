@@ -1,0 +1,111 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Turns Hummingbird requests into ``SimulatedRequest``s, runs them through ``SimulatorState``,
+/// and carries out what the outcome asks: latency, slow answers, held requests and dropped connections.
+struct SimulatorResponder: HTTPResponder {
+    typealias Context = SimulatorRequestContext
+
+    let state: SimulatorState
+    let latency: Duration
+    let crumbField: HTTPField.Name
+    let scheme: String
+
+    /// Largest request body read (urlencoded forms, `/_sim/` JSON).
+    static let maxBody = 1 << 20
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        var request = request
+        let simulated = try await simulate(&request)
+        let isSimulatorAPI = simulated.segments.first == "_sim"
+        if latency > .zero && !isSimulatorAPI { try await Task.sleep(for: latency) }
+        var outcome = await state.process(simulated)
+        if outcome.hold == .beforeCommit {
+            if outcome.delay > .zero { try await Task.sleep(for: outcome.delay) }
+            guard await state.hold() == .proceed else { return try await drop(context) }
+            outcome = await state.process(simulated, applyFaults: false)
+        } else if outcome.delay > .zero {
+            try await Task.sleep(for: outcome.delay)
+        }
+        if outcome.hold == .afterCommit, await state.hold() == .drop {
+            return try await drop(context)
+        }
+        guard let response = outcome.response else { return try await drop(context) }
+        return Self.render(response, head: request.method == .head)
+    }
+
+    private func drop(_ context: Context) async throws -> Response {
+        try? await context.channel.close()
+        // Nothing can be written on a closed channel; this error only ends the handler.
+        throw CancellationError()
+    }
+
+    private func simulate(_ request: inout Request) async throws -> SimulatedRequest {
+        let path = request.uri.path
+        let query = request.uri.query
+        var parameters = Self.decodeForm(query ?? "")
+        var body: [UInt8] = []
+        if request.method == .post || request.method == .put || request.method == .delete {
+            let buffer = try await request.collectBody(upTo: Self.maxBody)
+            body = Array(buffer.readableBytesView)
+            let contentType = request.headers[.contentType]?.lowercased() ?? ""
+            if contentType.hasPrefix("application/x-www-form-urlencoded") {
+                parameters += Self.decodeForm(String(decoding: body, as: UTF8.self))
+            }
+        }
+        var cookies: [String: String] = [:]
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { continue }
+                let name = parts[0].trimmingCharacters(in: .whitespaces)
+                if cookies[name] == nil { cookies[name] = parts[1].trimmingCharacters(in: .whitespaces) }
+            }
+        }
+        let segments = path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
+        return SimulatedRequest(
+            method: request.method.rawValue,
+            path: path,
+            segments: segments,
+            query: query,
+            host: request.head.authority ?? "127.0.0.1",
+            scheme: scheme,
+            authorization: request.headers[.authorization],
+            cookies: cookies,
+            crumbHeader: request.headers[crumbField],
+            requestedWith: request.headers[HTTPField.Name("X-Requested-With")!],
+            parameters: parameters,
+            body: body)
+    }
+
+    /// Decodes `application/x-www-form-urlencoded` text (also used for query strings, as servlets do).
+    static func decodeForm(_ text: String) -> [(name: String, value: String)] {
+        guard !text.isEmpty else { return [] }
+        return text.split(separator: "&").compactMap { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let rawName = parts.first, !rawName.isEmpty else { return nil }
+            func decode(_ part: Substring) -> String {
+                let spaced = part.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            return (decode(rawName), parts.count > 1 ? decode(parts[1]) : "")
+        }
+    }
+
+    static func render(_ response: SimulatedResponse, head: Bool) -> Response {
+        var fields = HTTPFields()
+        for header in response.headers {
+            guard let name = HTTPField.Name(header.name) else { continue }
+            fields.append(HTTPField(name: name, value: header.value))
+        }
+        let status = HTTPResponse.Status(code: response.status)
+        if head {
+            fields[.contentLength] = String(response.body.count)
+            return Response(status: status, headers: fields)
+        }
+        return Response(
+            status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+}
