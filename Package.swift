@@ -56,6 +56,7 @@ let package = Package(
             dependencies: [
                 "RotatorCore", "InventoryStore", "JenkinsAPI", "JenkinsSimulator", "TokenSinks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -153,7 +154,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RotatorCLITests",
-            dependencies: ["RotatorCLI", "RotatorCore", "InventoryStore", "JenkinsSimulator"],
+            dependencies: [
+                "RotatorCLI", "RotatorCore", "InventoryStore", "JenkinsSimulator", "JenkinsAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Rotation benchmark (issue 4): rotate 2,000 due tokens across 20 users on 2 controllers, each a separate
+jenkins-sim process with 5 ms latency, concurrency 8, admin mode with an API token, one raw file sink per token.
+
+Reports wall time against the ideal bound (per controller: requests x latency / concurrency; the controllers run
+in parallel, so the bound is the larger of the two), CPU time per rotation and peak RSS of the token-rotator
+process (from /usr/bin/time -v). Build release binaries first:
+
+    swift build -c release --product token-rotator && swift build -c release --product jenkins-sim
+    scripts/bench-rotate.py --bin .build/release
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+import uuid
+
+CONTROLLERS = 2
+USERS_PER_CONTROLLER = 10
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin", default=".build/release", help="folder holding token-rotator and jenkins-sim")
+    parser.add_argument("--tokens", type=int, default=2000)
+    parser.add_argument("--latency-ms", type=float, default=5.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    args = parser.parse_args()
+
+    work = tempfile.mkdtemp(prefix="bench-rotate-")
+    rotator = os.path.join(args.bin, "token-rotator")
+    sim = os.path.join(args.bin, "jenkins-sim")
+    created = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=120)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+    admin_token = "11" + secrets.token_hex(16)
+    per_controller = args.tokens // CONTROLLERS
+    processes, urls, csv_rows = [], [], []
+    try:
+        for c in range(CONTROLLERS):
+            users = [{"id": "rotation-admin", "password": "p", "admin": True,
+                      "tokens": [{"name": "rotator", "uuid": str(uuid.uuid4()), "value": admin_token,
+                                  "created": created}]}]
+            for u in range(USERS_PER_CONTROLLER):
+                user = f"user{u:02d}"
+                tokens = []
+                for t in range(per_controller // USERS_PER_CONTROLLER):
+                    value = "11" + secrets.token_hex(16)
+                    token_uuid = str(uuid.uuid4())
+                    name = f"token{t:03d}"
+                    tokens.append({"name": name, "uuid": token_uuid, "value": value, "created": created})
+                    csv_rows.append(f"c{c},{user},{name},{token_uuid},{created}")
+                    path = os.path.join(work, "sinks", f"c{c}", user)
+                    os.makedirs(path, mode=0o700, exist_ok=True)
+                    with open(os.path.join(path, name + ".token"), "w") as handle:
+                        handle.write(value + "\n")
+                users.append({"id": user, "password": "p", "admin": False, "tokens": tokens})
+            users_file = os.path.join(work, f"users-c{c}.json")
+            with open(users_file, "w") as handle:
+                json.dump({"users": users}, handle)  # JSON is YAML
+            process = subprocess.Popen(
+                [sim, "--port", "0", "--users", users_file, "--latency", f"{args.latency_ms}ms",
+                 "--admin-can-generate"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            processes.append(process)
+            urls.append(process.stdout.readline().strip())
+
+        with open(os.path.join(work, "admin.token"), "w") as handle:
+            handle.write(admin_token + "\n")
+        os.chmod(os.path.join(work, "admin.token"), 0o600)
+        controllers = "".join(
+            f"  c{c}:\n    url: {url}\n    auth: {{ user: rotation-admin, token_file: {work}/admin.token }}\n"
+            f"    concurrency: {args.concurrency}\n    timeout: 30s\n" for c, url in enumerate(urls))
+        with open(os.path.join(work, "policy.yml"), "w") as handle:
+            handle.write(f"version: 1\ncontrollers:\n{controllers}defaults:\n  max_age: 90d\n  rotate_before: 14d\n"
+                         f"  jenkins_expiry: off\n  deliver:\n"
+                         f"    - file: {{ path: \"{work}/sinks/{{controller}}/{{user}}/{{name}}.token\" }}\n"
+                         f"limits:\n  max_rotations: {args.tokens}\n  max_consecutive_failures: 3\n")
+        with open(os.path.join(work, "inventory.csv"), "w") as handle:
+            handle.write("controller,user,name,uuid,created\n" + "\n".join(csv_rows) + "\n")
+        common = ["--db", os.path.join(work, "inventory.sqlite"), "--policy", os.path.join(work, "policy.yml")]
+        subprocess.run([rotator, "inventory", "import", os.path.join(work, "inventory.csv")] + common, check=True,
+                       stderr=subprocess.DEVNULL)
+        for url in urls:
+            urllib.request.urlopen(urllib.request.Request(url + "_sim/requests/reset", method="POST")).read()
+
+        timed = subprocess.run(
+            ["/usr/bin/time", "-v", rotator, "rotate", "--format", "json", "--log-level", "error"] + common,
+            capture_output=True, text=True)
+        if timed.returncode != 0:
+            print(timed.stdout[-2000:], timed.stderr[-4000:], file=sys.stderr)
+            sys.exit(f"rotate exited {timed.returncode}")
+        result = json.loads(timed.stdout)
+        stats = dict(re.findall(r"^\s*(.+?): (.+)$", timed.stderr, re.M))
+        wall = parse_elapsed(stats["Elapsed (wall clock) time (h:mm:ss or m:ss)"])
+        cpu = float(stats["User time (seconds)"]) + float(stats["System time (seconds)"])
+        rss_mb = int(stats["Maximum resident set size (kbytes)"]) / 1024
+        requests = []
+        for url in urls:
+            counts = json.load(urllib.request.urlopen(url + "_sim/requests"))["counts"]
+            requests.append(sum(counts.values()))
+        ideal = max(r * args.latency_ms / 1000 / args.concurrency for r in requests)
+        rotated = result["rotated"]
+        print(f"rotated {rotated} of {args.tokens} tokens ({result['failed']} failed) on {CONTROLLERS} controllers")
+        print(f"requests per controller: {requests} ({sum(requests) / max(rotated, 1):.2f} per rotation)")
+        print(f"wall {wall:.2f} s; ideal {ideal:.2f} s (requests x {args.latency_ms} ms / {args.concurrency}); "
+              f"ratio {wall / ideal:.2f}x")
+        print(f"CPU {cpu:.2f} s = {cpu / max(rotated, 1) * 1000:.2f} ms per rotation; peak RSS {rss_mb:.1f} MB")
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait()
+        if args.keep:
+            print("kept", work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def parse_elapsed(text):
+    parts = [float(p) for p in text.split(":")]
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + part
+    return seconds
+
+
+if __name__ == "__main__":
+    main()
