@@ -72,28 +72,41 @@ struct PolicyChecks {
         let why = "controller \(id) uses mode: self, which reads each token's current value back from its file sink"
         let fix = "add \(Self.fileSinkExample) to its deliver list"
         for parsed in rules where parsed.rule.match.controller?.matches(id) ?? true {
-            if !parsed.rule.skip, !hasFileSink(parsed.rule.overrides.applied(to: defaults)) {
+            let settings = parsed.rule.overrides.applied(to: defaults)
+            if !parsed.rule.skip, !hasStableFileSink(settings) {
                 let written = parsed.map["deliver"] != nil
                 throw PolicyError(
                     file: root.source, line: parsed.map.keyLine("deliver") ?? parsed.node.line,
                     keyPath: "rules[\(parsed.index)]" + (written ? ".deliver" : ""),
-                    problem: why + ", but this rule delivers to no file sink"
+                    problem: why + ", but this rule delivers to no file sink" + unstableNote(settings)
                         + (written ? "" : " (its deliver list comes from defaults)"),
                     fix: fix)
             }
             if catchesEveryToken(parsed.rule.match) { return }
         }
-        guard !hasFileSink(defaults) else { return }
+        guard !hasStableFileSink(defaults) else { return }
         throw PolicyError(
             file: root.source,
             line: defaultsMap?.keyLine("deliver") ?? defaultsMap?.owner.line ?? controller.map.keyLine("mode"),
             keyPath: "defaults.deliver",
-            problem: why + ", but tokens that no rule catches fall back to the defaults, which deliver to no file sink",
+            problem: why + ", but tokens that no rule catches fall back to the defaults, which deliver to no file sink"
+                + unstableNote(defaults),
             fix: fix)
     }
 
-    private func hasFileSink(_ settings: TokenSettings) -> Bool {
+    /// Placeholders that change from one rotation to the next: a path holding one cannot be read back.
+    private static let unstablePlaceholders = ["{date}", "{rotation}"]
+
+    private func hasStableFileSink(_ settings: TokenSettings) -> Bool {
+        settings.deliver.contains { sink in
+            guard let path = sink.filePath else { return false }
+            return !Self.unstablePlaceholders.contains { path.contains($0) }
+        }
+    }
+
+    private func unstableNote(_ settings: TokenSettings) -> String {
         settings.deliver.contains { $0.filePath != nil }
+            ? " whose path stays the same between rotations ({date} and {rotation} change)" : ""
     }
 
     /// A rule whose user and name match anything hides every later rule (and the defaults) from the

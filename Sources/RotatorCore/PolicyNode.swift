@@ -63,6 +63,11 @@ struct PolicyNode {
                     file: source, line: entry.keyLine, keyPath: keyPath, problem: Self.inlineSecretProblem,
                     fix: Self.inlineSecretFix)
             }
+            if entry.key == "<<" {
+                throw PolicyError(
+                    file: source, line: entry.keyLine, keyPath: keyPath, problem: "YAML merge keys are not supported",
+                    fix: "write the keys out; an alias (*name) may still stand for a whole value")
+            }
             if !allowedKeys.contains(entry.key) {
                 let fix: String
                 if let suggestion = PolicyKeySuggestion.closest(to: entry.key, among: allowedKeys) {

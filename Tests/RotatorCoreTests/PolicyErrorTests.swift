@@ -71,6 +71,9 @@ struct PolicyErrorTests {
             "unknown top-level key with a suggestion", line: 6, "rule", "unknown key; did you mean rules?", "rule: []\n"
         ),
         .after(
+            "merge key", line: 10, "rules[0].<<", "YAML merge keys are not supported",
+            "defaults: &base\n  max_age: 30d\nrules:\n  - match: { user: a }\n    <<: *base\n"),
+        .after(
             "unknown top-level key without a suggestion", line: 6, "frobnicate",
             "unknown key; known keys here: version, controllers, defaults, rules, limits", "frobnicate: 1\n"),
     ]
@@ -334,6 +337,16 @@ struct PolicyErrorTests {
     ]
 
     static let selfModeCases: [PolicyErrorCase] = [
+        .init(
+            "self mode with a file path that changes every rotation", line: 5, "defaults.deliver",
+            "which deliver to no file sink whose path stays the same between rotations ({date} and {rotation} change)",
+            yaml: """
+                version: 1
+                controllers:
+                  edge: { url: "https://edge.example.com/", mode: self }
+                defaults:
+                  deliver: [ { file: { path: "/t/{name}-{date}" } } ]
+                """),
         .init(
             "self mode with defaults that deliver no file", line: 5, "defaults.deliver",
             "controller edge uses mode: self, which reads each token's current value back from its file sink, "

@@ -27,4 +27,14 @@ struct PolicyExamplesTests {
         let policy = try PolicyLoader.load(path: Self.examplesFolder.appendingPathComponent(file).path)
         #expect(!policy.controllers.isEmpty)
     }
+
+    @Test("the complete example in docs/policy.md loads")
+    func docsExampleLoads() throws {
+        let docs = Self.examplesFolder.deletingLastPathComponent().appendingPathComponent("docs/policy.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let start = try #require(text.range(of: "```yaml\n"))
+        let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
+        let policy = try PolicyLoader.parse(String(text[start.upperBound..<end.lowerBound]), source: "docs/policy.md")
+        #expect(policy.rules.count == 2)
+    }
 }
