@@ -67,10 +67,12 @@ struct CommandLineTests {
         if case .help = try SimulatorCommandLine.parse(arguments: ["--help"]) {} else { Issue.record("expected help") }
     }
 
-    @Test("usage errors are clear", arguments: [
-        ["--port"], ["--port", "99999"], ["--csrf", "maybe"], ["--latency", "soon"], ["--fault", "x"],
-        ["--tls-cert", "a.pem"], ["--bogus"], ["--jenkins-version", "two"], ["--users", "/no/such/file.yaml"],
-    ])
+    @Test(
+        "usage errors are clear",
+        arguments: [
+            ["--port"], ["--port", "99999"], ["--csrf", "maybe"], ["--latency", "soon"], ["--fault", "x"],
+            ["--tls-cert", "a.pem"], ["--bogus"], ["--jenkins-version", "two"], ["--users", "/no/such/file.yaml"],
+        ])
     func usageErrors(arguments: [String]) {
         #expect(throws: SimulatorError.self) { try SimulatorCommandLine.parse(arguments: arguments) }
     }
@@ -84,7 +86,9 @@ struct CommandLineTests {
         #expect(users[2].read == false && users[1].admin)
         #expect(!"\(users)".contains("11aaaa"))
         #expect(throws: SimulatorError.self) { try UsersFile.parse("users:\n  - id: a\n  - id: A\n") }
-        #expect(throws: SimulatorError.self) { try UsersFile.parse("users: [ {id: a, tokens: [{name: n, value: v, created: yesterday}]} ]") }
+        #expect(throws: SimulatorError.self) {
+            try UsersFile.parse("users: [ {id: a, tokens: [{name: n, value: v, created: yesterday}]} ]")
+        }
     }
 
     @Test("the jenkins-sim executable prints its base URL first and stops on SIGTERM")

@@ -9,27 +9,34 @@ struct FaultTests {
     let generate = "me/descriptorByName/jenkins.security.ApiTokenProperty/generateNewToken"
     let revoke = "me/descriptorByName/jenkins.security.ApiTokenProperty/revoke"
 
-    @Test("fault specs parse, print back, and reject nonsense", arguments: [
-        "generate:status=503,count=2", "generate:drop,nth=3", "any:slow=200ms", "revoke:revoke-noop",
-        "generate:hold", "generate:hold-before,nth=2", "whoami:status=401,count=1", "generate:commit-500",
-        "generate:status=500,rate=0.25,seed=7",
-    ])
+    @Test(
+        "fault specs parse, print back, and reject nonsense",
+        arguments: [
+            "generate:status=503,count=2", "generate:drop,nth=3", "any:slow=200ms", "revoke:revoke-noop",
+            "generate:hold", "generate:hold-before,nth=2", "whoami:status=401,count=1", "generate:commit-500",
+            "generate:status=500,rate=0.25,seed=7",
+        ])
     func parsing(spec: String) throws {
         let fault = try SimulatorFault.parse(spec)
         #expect(try SimulatorFault.parse(fault.description) == fault)
     }
 
-    @Test("bad fault specs are usage errors", arguments: [
-        "generate", "nowhere:drop", "generate:explode", "generate:status=abc", "generate:drop,count=0",
-        "generate:drop,rate=2", "generate:slow=fast", "generate:drop,colour=red",
-    ])
+    @Test(
+        "bad fault specs are usage errors",
+        arguments: [
+            "generate", "nowhere:drop", "generate:explode", "generate:status=abc", "generate:drop,count=0",
+            "generate:drop,rate=2", "generate:slow=fast", "generate:drop,colour=red",
+        ])
     func badSpecs(spec: String) {
         #expect(throws: SimulatorError.self) { try SimulatorFault.parse(spec) }
     }
 
     @Test("status=N,count=K fails the next K calls, then calls succeed")
     func statusCount() async throws {
-        try await Harness.with({ $0.faults = [try! SimulatorFault.parse("generate:status=503,count=2")] }) { (sim: Harness) async throws in
+        try await Harness.with(
+            try Harness.configuration { $0.faults = [try SimulatorFault.parse("generate:status=503,count=2")] }
+        ) {
+            (sim: Harness) async throws in
             #expect(try await sim.send(.POST, generate, as: Harness.alice).status == 503)
             #expect(try await sim.send(.POST, generate, as: Harness.alice).status == 503)
             #expect(try await sim.send(.POST, generate, as: Harness.alice).status == 200)
@@ -42,7 +49,12 @@ struct FaultTests {
     func rateIsSeeded() async throws {
         func pattern() async throws -> [Int] {
             var statuses: [Int] = []
-            try await Harness.with({ $0.faults = [try! SimulatorFault.parse("whoami:status=500,rate=0.5,seed=42")] }) { (sim: Harness) async throws in
+            try await Harness.with(
+                try Harness.configuration {
+                    $0.faults = [try SimulatorFault.parse("whoami:status=500,rate=0.5,seed=42")]
+                }
+            ) {
+                (sim: Harness) async throws in
                 for _ in 0..<20 { statuses.append(try await sim.send(.GET, "whoAmI/api/json").status) }
             }
             return statuses
@@ -79,7 +91,8 @@ struct FaultTests {
     func revokeNoop() async throws {
         try await Harness.with { (sim: Harness) async throws in
             try await sim.simulator.addFault("revoke:revoke-noop")
-            let reply = try await sim.send(.POST, revoke, as: Harness.alice, form: [("tokenUuid", Harness.aliceTokenUUID)])
+            let reply = try await sim.send(
+                .POST, revoke, as: Harness.alice, form: [("tokenUuid", Harness.aliceTokenUUID)])
             #expect(reply.status == 200)
             #expect(await sim.simulator.tokens(of: "alice").count == 1)
         }
@@ -99,7 +112,9 @@ struct FaultTests {
     func holdAfterCommit() async throws {
         try await Harness.with { (sim: Harness) async throws in
             try await sim.simulator.addFault("generate:hold")
-            let request = Task { try await sim.send(.POST, generate, as: Harness.alice, form: [("newTokenName", "held")]) }
+            let request = Task {
+                try await sim.send(.POST, generate, as: Harness.alice, form: [("newTokenName", "held")])
+            }
             await sim.simulator.waitUntilHeld()
             #expect(await sim.simulator.heldCount() == 1)
             #expect(await sim.simulator.tokens(of: "alice").contains { $0.name == "held" })
@@ -144,7 +159,8 @@ struct FaultTests {
 
     @Test("latency delays every Jenkins request")
     func latency() async throws {
-        try await Harness.with({ $0.latency = .milliseconds(100) }) { (sim: Harness) async throws in
+        try await Harness.with(Harness.configuration { $0.latency = .milliseconds(100) }) {
+            (sim: Harness) async throws in
             let start = ContinuousClock.now
             _ = try await sim.send(.GET, "whoAmI/api/json")
             #expect(ContinuousClock.now - start >= .milliseconds(100))
