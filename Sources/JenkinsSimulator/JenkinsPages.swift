@@ -41,7 +41,11 @@ struct JenkinsPages: Sendable {
 
             """
         return SimulatedResponse(
-            status: status, headers: [("Content-Type", "text/html;charset=iso-8859-1"), ("Cache-Control", "must-revalidate,no-cache,no-store")],
+            status: status,
+            headers: [
+                ("Content-Type", "text/html;charset=iso-8859-1"),
+                ("Cache-Control", "must-revalidate,no-cache,no-store"),
+            ],
             body: body)
     }
 
@@ -80,44 +84,61 @@ struct JenkinsPages: Sendable {
     /// `AccessDeniedException3` diagnostic headers.
     func accessDenied(user: String, permission: JenkinsPermission) -> SimulatedResponse {
         let message = "\(user) is missing the \(permission.title) permission"
-        var headers = layoutHeaders + [
-            ("X-You-Are-Authenticated-As", user),
-            (
-                "X-You-Are-In-Group-Disabled",
-                "JENKINS-39402: use -Dhudson.security.AccessDeniedException2.REPORT_GROUP_HEADERS=true "
-                    + "or use /whoAmI to diagnose"
-            ),
-            ("X-Required-Permission", permission.id),
-        ]
+        var headers =
+            layoutHeaders + [
+                ("X-You-Are-Authenticated-As", user),
+                (
+                    "X-You-Are-In-Group-Disabled",
+                    "JENKINS-39402: use -Dhudson.security.AccessDeniedException2.REPORT_GROUP_HEADERS=true "
+                        + "or use /whoAmI to diagnose"
+                ),
+                ("X-Required-Permission", permission.id),
+            ]
         for implier in permission.impliedBy { headers.append(("X-Permission-Implied-By", implier)) }
-        return SimulatedResponse(status: 403, headers: headers, body: layout(title: "Access Denied [Jenkins]", content: """
-            <h1>Access Denied</h1><p class="error">\(HTMLText.escape(message))</p>
-            """))
+        return SimulatedResponse(
+            status: 403, headers: headers,
+            body: layout(
+                title: "Access Denied [Jenkins]",
+                content: """
+                    <h1>Access Denied</h1><p class="error">\(HTMLText.escape(message))</p>
+                    """))
     }
 
     /// Stapler's 404 page.
     func notFound() -> SimulatedResponse {
-        SimulatedResponse(status: 404, headers: layoutHeaders, body: layout(title: "Not Found [Jenkins]", content: """
-            <h1>Not Found</h1><p>This page may not exist, or you may not have permission to see it.</p>
-            """))
+        SimulatedResponse(
+            status: 404, headers: layoutHeaders,
+            body: layout(
+                title: "Not Found [Jenkins]",
+                content: """
+                    <h1>Not Found</h1><p>This page may not exist, or you may not have permission to see it.</p>
+                    """))
     }
 
     /// `@RequirePOST` answering a GET.
     func requirePOST() -> SimulatedResponse {
-        var response = SimulatedResponse(status: 405, headers: layoutHeaders, body: layout(title: "Jenkins", content: """
-            <h1>This URL requires POST</h1><p>The URL you're trying to access requires that requests be sent \
-            using POST (like a form submission).</p><form method="POST"><input type="submit" value="Retry using POST" \
-            class="jenkins-button jenkins-button--primary"/></form>
-            """))
+        var response = SimulatedResponse(
+            status: 405, headers: layoutHeaders,
+            body: layout(
+                title: "Jenkins",
+                content: """
+                    <h1>This URL requires POST</h1><p>The URL you're trying to access requires that requests be sent \
+                    using POST (like a form submission).</p><form method="POST"><input type="submit" value="Retry using POST" \
+                    class="jenkins-button jenkins-button--primary"/></form>
+                    """))
         response.headers.append(("Allow", "POST"))
         return response
     }
 
     /// Jenkins' "oops" page for an unhandled exception.
     func oops() -> SimulatedResponse {
-        SimulatedResponse(status: 500, headers: layoutHeaders, body: layout(title: "Jenkins [Jenkins]", content: """
-            <h1>Oops!</h1><p>A problem occurred while processing the request.</p>
-            """))
+        SimulatedResponse(
+            status: 500, headers: layoutHeaders,
+            body: layout(
+                title: "Jenkins [Jenkins]",
+                content: """
+                    <h1>Oops!</h1><p>A problem occurred while processing the request.</p>
+                    """))
     }
 
     /// Wraps content the way `l:layout` pages look, enough for scrapers and people.

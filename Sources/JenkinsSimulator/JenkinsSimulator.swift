@@ -62,8 +62,9 @@ public final class JenkinsSimulator: Sendable {
         let app = Application(
             responder: responder,
             server: try serverBuilder(configuration.tls),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port),
-                                 serverName: nil, reuseAddress: true),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: nil, reuseAddress: true),
             onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? configuration.port)) },
             logger: logger)
         let serviceGroup = ServiceGroup(
@@ -96,9 +97,12 @@ public final class JenkinsSimulator: Sendable {
     private static func serverBuilder(_ tls: SimulatorTLS?) throws -> HTTPServerBuilder {
         guard let tls else { return .http1() }
         do {
-            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificatePath).map {
+                NIOSSLCertificateSource.certificate($0)
+            }
             let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
-            let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            let configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain, privateKey: .privateKey(key))
             return try .tls(.http1(), tlsConfiguration: configuration)
         } catch {
             throw SimulatorError.tls(reason: "\(error)")
@@ -156,7 +160,8 @@ public final class JenkinsSimulator: Sendable {
 
 /// A one-shot, thread-safe slot for the bound port (or the start failure).
 private final class BoundPort: Sendable {
-    private let slot = Mutex<(result: Result<Int, any Error>?, waiter: CheckedContinuation<Int, any Error>?)>((nil, nil))
+    private let slot = Mutex<(result: Result<Int, any Error>?, waiter: CheckedContinuation<Int, any Error>?)>(
+        (nil, nil))
 
     func resolve(_ result: Result<Int, any Error>) {
         let waiter: CheckedContinuation<Int, any Error>? = slot.withLock { slot in

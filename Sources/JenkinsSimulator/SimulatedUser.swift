@@ -40,8 +40,10 @@ public struct SimulatedToken: Sendable, Equatable {
     public var expires: String?
 
     /// Creates a seeded token.
-    public init(name: String, uuid: String = UUID().uuidString.lowercased(), value: String,
-                created: Date = Date(), expires: String? = nil) {
+    public init(
+        name: String, uuid: String = UUID().uuidString.lowercased(), value: String,
+        created: Date = Date(), expires: String? = nil
+    ) {
         self.name = name
         self.uuid = uuid
         self.value = value

@@ -61,8 +61,10 @@ public struct SimulatorFault: Sendable, Equatable, CustomStringConvertible {
     ]
 
     /// Creates a fault; prefer ``parse(_:)`` for specs written by people.
-    public init(endpoint: String, action: Action, count: Int? = nil, nth: Int? = nil, rate: Double? = nil,
-                seed: UInt64 = 0) {
+    public init(
+        endpoint: String, action: Action, count: Int? = nil, nth: Int? = nil, rate: Double? = nil,
+        seed: UInt64 = 0
+    ) {
         self.endpoint = endpoint
         self.action = action
         self.count = count

@@ -14,8 +14,9 @@ extension SimulatorState {
         return user.tokens.values
             .sorted { ($0.created, $0.uuid) < ($1.created, $1.uuid) }
             .map {
-                TokenSnapshot(name: $0.name, uuid: $0.uuid, created: $0.created, expires: $0.expires,
-                              useCounter: $0.useCounter, lastUseDate: $0.lastUseDate)
+                TokenSnapshot(
+                    name: $0.name, uuid: $0.uuid, created: $0.created, expires: $0.expires,
+                    useCounter: $0.useCounter, lastUseDate: $0.lastUseDate)
             }
     }
 

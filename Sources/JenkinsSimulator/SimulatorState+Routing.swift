@@ -9,30 +9,38 @@ extension SimulatorState {
         switch segments.first {
         case "whoAmI": return whoAmI(request, caller: caller)
         case "login":
-            return SimulatedResponse(status: 200, headers: pages.layoutHeaders, body: pages.layout(
-                title: "Sign in [Jenkins]", content: "<h1>Sign in to Jenkins</h1>"))
+            return SimulatedResponse(
+                status: 200, headers: pages.layoutHeaders,
+                body: pages.layout(
+                    title: "Sign in [Jenkins]", content: "<h1>Sign in to Jenkins</h1>"))
         default: break
         }
         if caller.isAnonymous { return pages.loginRedirect(for: request) }
-        guard let me = caller.userID.flatMap({ users[$0.lowercased()] }) else { return pages.loginRedirect(for: request) }
+        guard let me = caller.userID.flatMap({ users[$0.lowercased()] }) else {
+            return pages.loginRedirect(for: request)
+        }
         guard me.read else { return pages.accessDenied(user: caller.name, permission: .read) }
 
         switch segments.first {
         case nil:
-            return SimulatedResponse(status: 200, headers: pages.layoutHeaders, body: pages.layout(
-                title: "Dashboard [Jenkins]", content: "<h1>Welcome to Jenkins!</h1>"))
+            return SimulatedResponse(
+                status: 200, headers: pages.layoutHeaders,
+                body: pages.layout(
+                    title: "Dashboard [Jenkins]", content: "<h1>Welcome to Jenkins!</h1>"))
         case "api":
             guard segments.count == 2 else { return pages.notFound() }
             return rootAPI(request, format: segments[1])
         case "crumbIssuer":
             return crumbIssuer(request, caller: caller, session: session)
         case "me":
-            return userRoutes(request, caller: caller, target: me, rest: Array(segments.dropFirst()),
-                              revokeNoop: revokeNoop)
+            return userRoutes(
+                request, caller: caller, target: me, rest: Array(segments.dropFirst()),
+                revokeNoop: revokeNoop)
         case "user":
             guard segments.count >= 2, let target = users[segments[1].lowercased()] else { return pages.notFound() }
-            return userRoutes(request, caller: caller, target: target, rest: Array(segments.dropFirst(2)),
-                              revokeNoop: revokeNoop)
+            return userRoutes(
+                request, caller: caller, target: target, rest: Array(segments.dropFirst(2)),
+                revokeNoop: revokeNoop)
         default:
             return pages.notFound()
         }
@@ -43,8 +51,10 @@ extension SimulatorState {
     ) -> SimulatedResponse {
         switch rest.count {
         case 0:
-            return SimulatedResponse(status: 200, headers: pages.layoutHeaders, body: pages.layout(
-                title: "\(target.id) [Jenkins]", content: "<h1>\(HTMLText.escape(target.id))</h1>"))
+            return SimulatedResponse(
+                status: 200, headers: pages.layoutHeaders,
+                body: pages.layout(
+                    title: "\(target.id) [Jenkins]", content: "<h1>\(HTMLText.escape(target.id))</h1>"))
         case 2 where rest[0] == "api":
             return userAPI(request, caller: caller, target: target, format: rest[1])
         case 1 where rest[0] == "security":
@@ -78,8 +88,11 @@ extension SimulatorState {
     private func whoAmI(_ request: SimulatedRequest, caller: Caller) -> SimulatedResponse {
         let rest = Array(request.segments.dropFirst())
         if rest.isEmpty {
-            return SimulatedResponse(status: 200, headers: pages.layoutHeaders, body: pages.layout(
-                title: "Who Am I [Jenkins]", content: "<h1>Who Am I?</h1><p>Name: \(HTMLText.escape(caller.name))</p>"))
+            return SimulatedResponse(
+                status: 200, headers: pages.layoutHeaders,
+                body: pages.layout(
+                    title: "Who Am I [Jenkins]",
+                    content: "<h1>Who Am I?</h1><p>Name: \(HTMLText.escape(caller.name))</p>"))
         }
         guard rest.count == 2, rest[0] == "api" else { return pages.notFound() }
         let authorities = caller.isAnonymous ? "[\"anonymous\"]" : "[\"authenticated\"]"
@@ -152,7 +165,8 @@ extension SimulatorState {
         if rest[1] == "xml", let xpath = request.parameter("xpath") {
             guard let text = Self.crumbXPath(xpath, field: configuration.crumbField, crumb: crumb) else {
                 return pages.containerError(
-                    status: 403, message: "primitive XPath result sets forbidden; implement jenkins.security.SecureRequester",
+                    status: 403,
+                    message: "primitive XPath result sets forbidden; implement jenkins.security.SecureRequester",
                     uri: request.path)
             }
             response = SimulatedResponse(

@@ -4,7 +4,9 @@ extension SimulatorState {
     /// `/user/<id>/security/` (2.468+) or `/user/<id>/configure` (before): the only place tokens are listed.
     /// 2.505+ renders token cards; older versions render form rows plus the hidden "new token" template.
     func securityPage(caller: Caller, target: StoredUser, tokens showTokens: Bool) -> SimulatedResponse {
-        guard canAdminister(caller, target) else { return pages.accessDenied(user: caller.name, permission: .administer) }
+        guard canAdminister(caller, target) else {
+            return pages.accessDenied(user: caller.name, permission: .administer)
+        }
         let userPath = "/user/\(target.id.lowercased())"
         let revokeURL = "\(userPath)/descriptorByName/jenkins.security.ApiTokenProperty/revoke"
         let tokens = target.tokens.values.sorted { lhs, rhs in
@@ -15,13 +17,16 @@ extension SimulatorState {
         var html = ""
         if showTokens {
             html += "<div class=\"jenkins-section\"><h2 class=\"jenkins-section__title\">API Token</h2>"
-            html += version.isAtLeast(505)
+            html +=
+                version.isAtLeast(505)
                 ? cardMarkup(tokens, revokeURL: revokeURL, userPath: userPath) : rowMarkup(tokens, revokeURL: revokeURL)
             html += "</div>"
         }
         let title = version.isAtLeast(468) && showTokens ? "Security" : "Configure"
-        return SimulatedResponse(status: 200, headers: pages.layoutHeaders, body: pages.layout(
-            title: "\(target.id) \(title) [Jenkins]", content: "<h1>\(title)</h1>" + html))
+        return SimulatedResponse(
+            status: 200, headers: pages.layoutHeaders,
+            body: pages.layout(
+                title: "\(target.id) \(title) [Jenkins]", content: "<h1>\(title)</h1>" + html))
     }
 
     private func cardMarkup(_ tokens: [StoredToken], revokeURL: String, userPath: String) -> String {

@@ -13,15 +13,20 @@ extension SimulatorState {
         switch endpoint {
         case .generate: return generate(request, caller: caller, target: target, fixedValue: nil)
         case .addFixedToken:
-            return generate(request, caller: caller, target: target,
-                            fixedValue: request.parameter("newTokenPlainValue") ?? "")
+            return generate(
+                request, caller: caller, target: target,
+                fixedValue: request.parameter("newTokenPlainValue") ?? "")
         case .revoke: return revoke(request, caller: caller, target: target, noop: revokeNoop)
         case .revokeAll:
-            guard canAdminister(caller, target) else { return pages.accessDenied(user: caller.name, permission: .administer) }
+            guard canAdminister(caller, target) else {
+                return pages.accessDenied(user: caller.name, permission: .administer)
+            }
             users[target.id.lowercased()]?.removeAll()
             return .empty(200)
         case .revokeAllExcept:
-            guard canAdminister(caller, target) else { return pages.accessDenied(user: caller.name, permission: .administer) }
+            guard canAdminister(caller, target) else {
+                return pages.accessDenied(user: caller.name, permission: .administer)
+            }
             guard let keep = nonBlank(request.parameter("tokenUuid")) else { return emptyUUID(request) }
             users[target.id.lowercased()]?.removeAll(except: keep)
             return .empty(200)
@@ -44,15 +49,17 @@ extension SimulatorState {
             case .never: expires = nil
             case .day(let day): expires = day
             case .inThePast:
-                return .json(#"{"status":"error","message":"Expiration date is in the past."}"#,
-                             contentType: JenkinsPages.okJSONType)
+                return .json(
+                    #"{"status":"error","message":"Expiration date is in the past."}"#,
+                    contentType: JenkinsPages.okJSONType)
             case .malformed: return pages.oops()
             }
         }
         let value = fixedValue?.lowercased() ?? TokenCrypto.newTokenValue()
         let uuid = TokenCrypto.newUUID()
         users[target.id.lowercased()]?.add(
-            StoredToken(name: name, uuid: uuid, digest: TokenCrypto.tokenDigest(value), created: Date(), expires: expires))
+            StoredToken(
+                name: name, uuid: uuid, digest: TokenCrypto.tokenDigest(value), created: Date(), expires: expires))
         var data: [(String, String)] = []
         if expiryEnabled && fixedValue == nil {
             let aboutToExpire = expires.map { $0 < todayString(offsetDays: 7) } ?? false
@@ -67,8 +74,12 @@ extension SimulatorState {
         return .json(body, contentType: JenkinsPages.okJSONType)
     }
 
-    private func revoke(_ request: SimulatedRequest, caller: Caller, target: StoredUser, noop: Bool) -> SimulatedResponse {
-        guard canAdminister(caller, target) else { return pages.accessDenied(user: caller.name, permission: .administer) }
+    private func revoke(_ request: SimulatedRequest, caller: Caller, target: StoredUser, noop: Bool)
+        -> SimulatedResponse
+    {
+        guard canAdminister(caller, target) else {
+            return pages.accessDenied(user: caller.name, permission: .administer)
+        }
         guard let uuid = nonBlank(request.parameter("tokenUuid")) else { return emptyUUID(request) }
         if !noop { users[target.id.lowercased()]?.remove(uuid: uuid) }
         // `HttpResponses.ok()`: status only, whether or not the uuid existed.
@@ -76,10 +87,13 @@ extension SimulatorState {
     }
 
     private func rename(_ request: SimulatedRequest, caller: Caller, target: StoredUser) -> SimulatedResponse {
-        guard canAdminister(caller, target) else { return pages.accessDenied(user: caller.name, permission: .administer) }
+        guard canAdminister(caller, target) else {
+            return pages.accessDenied(user: caller.name, permission: .administer)
+        }
         func error(_ message: String) -> SimulatedResponse {
-            .json(JSONText.object([("status", "\"error\""), ("message", JSONText.string(message))]),
-                  contentType: JenkinsPages.okJSONType)
+            .json(
+                JSONText.object([("status", "\"error\""), ("message", JSONText.string(message))]),
+                contentType: JenkinsPages.okJSONType)
         }
         guard let newName = nonBlank(request.parameter("newName")) else { return error("The name cannot be empty") }
         guard let uuid = nonBlank(request.parameter("tokenUuid")) else {

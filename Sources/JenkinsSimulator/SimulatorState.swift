@@ -101,9 +101,11 @@ actor SimulatorState {
         return route(request, caller: caller, session: session, revokeNoop: revokeNoop)
     }
 
-    private func record(_ request: SimulatedRequest, status: Int, auth: SimulatorAuthKind, endpoint: SimulatorEndpoint) {
+    private func record(_ request: SimulatedRequest, status: Int, auth: SimulatorAuthKind, endpoint: SimulatorEndpoint)
+    {
         if log.count >= Self.logCapacity { log.removeFirst(log.count / 2) }
-        log.append(RequestLogEntry(method: request.method, path: request.path, status: status, auth: auth, endpoint: endpoint))
+        log.append(
+            RequestLogEntry(method: request.method, path: request.path, status: status, auth: auth, endpoint: endpoint))
     }
 
     // MARK: Authentication
@@ -129,9 +131,8 @@ actor SimulatorState {
         guard let user = users[key] else { return .failure(name: name) }
         if !secret.isEmpty {
             let digest = TokenCrypto.tokenDigest(secret)
-            let today = needsToday(user) ? todayString() : ""
             for uuid in user.tokenUUIDs(matching: digest) {
-                guard let token = user.tokens[uuid], !isExpired(token, today: today) else { continue }
+                guard let token = user.tokens[uuid], !isExpired(token) else { continue }
                 users[key]?.recordUse(uuid: uuid, at: Date())
                 return .success(Caller(kind: .token, userID: user.id))
             }
@@ -144,11 +145,10 @@ actor SimulatorState {
 
     var expiryEnabled: Bool { version.isAtLeast(548) }
 
-    private func needsToday(_ user: StoredUser) -> Bool { expiryEnabled }
-
-    func isExpired(_ token: StoredToken, today: String) -> Bool {
+    /// A token is valid through its expiration day; it stops matching the day after (2.548+).
+    func isExpired(_ token: StoredToken) -> Bool {
         guard expiryEnabled, let expires = token.expires else { return false }
-        return expires < today
+        return expires < todayString()
     }
 
     /// Today in the configured zone, `yyyy-MM-dd` (these compare correctly as strings).

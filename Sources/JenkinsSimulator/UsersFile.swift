@@ -39,7 +39,8 @@ public enum UsersFile {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw SimulatorError.usersFile(path: path, reason: "the file cannot be read (\(error.localizedDescription))")
+            throw SimulatorError.usersFile(
+                path: path, reason: "the file cannot be read (\(error.localizedDescription))")
         }
         return try parse(text, path: path)
     }
@@ -75,7 +76,8 @@ public enum UsersFile {
         if let text = token.created {
             guard let date = parseInstant(text) else {
                 throw SimulatorError.usersFile(
-                    path: path, reason: "token '\(token.name)' of '\(user)': created '\(text)' is not an ISO 8601 instant")
+                    path: path,
+                    reason: "token '\(token.name)' of '\(user)': created '\(text)' is not an ISO 8601 instant")
             }
             created = date
         }

@@ -24,9 +24,11 @@ struct AuthenticationTests {
             let unknown = try await sim.send(.GET, "whoAmI/api/json", as: Credentials(user: "ghost", secret: "x"))
             #expect(unknown.status == 401)
             let malformed = try await sim.send(
-                .GET, "whoAmI/api/json", headers: [("Authorization", "Basic " + Data("nocolon".utf8).base64EncodedString())])
+                .GET, "whoAmI/api/json",
+                headers: [("Authorization", "Basic " + Data("nocolon".utf8).base64EncodedString())])
             #expect(malformed.status == 401)
-            let wrongPassword = try await sim.send(.GET, "whoAmI/api/json", as: Credentials(user: "alice", secret: "nope"))
+            let wrongPassword = try await sim.send(
+                .GET, "whoAmI/api/json", as: Credentials(user: "alice", secret: "nope"))
             #expect(wrongPassword.status == 401)
         }
     }
@@ -65,7 +67,8 @@ struct AuthenticationTests {
             #expect(reply.header("X-Jenkins") == "2.555.1")
             #expect(reply.header("X-Content-Type-Options") == "nosniff")
             #expect(reply.header("X-Jenkins-Session")?.count == 8)
-            let reader = try await sim.send(.GET, "whoAmI/api/json", as: Credentials(user: "reader-less", secret: "nope-pass"))
+            let reader = try await sim.send(
+                .GET, "whoAmI/api/json", as: Credentials(user: "reader-less", secret: "nope-pass"))
             #expect(reader.status == 200)
             #expect(reader.json["anonymous"] as? Bool == false)
         }
@@ -94,9 +97,10 @@ struct AuthenticationTests {
             let reply = try await sim.send(.GET, "me/api/json", as: reader)
             #expect(reply.status == 403)
             #expect(reply.header("X-Required-Permission") == "hudson.model.Hudson.Read")
-            #expect(reply.headers["X-Permission-Implied-By"] == [
-                "hudson.security.Permission.GenericRead", "hudson.model.Hudson.Administer",
-            ])
+            #expect(
+                reply.headers["X-Permission-Implied-By"] == [
+                    "hudson.security.Permission.GenericRead", "hudson.model.Hudson.Administer",
+                ])
             #expect(reply.header("X-You-Are-Authenticated-As") == "reader-less")
             #expect(reply.body.contains("reader-less is missing the Overall/Read permission"))
             let crumb = try await sim.send(.GET, "crumbIssuer/api/json", as: reader)
@@ -106,7 +110,7 @@ struct AuthenticationTests {
 
     @Test("HEAD / and the root api carry X-Jenkins")
     func rootHeaders() async throws {
-        try await Harness.with({ $0.jenkinsVersion = "2.492.3" }) { sim in
+        try await Harness.with(Harness.configuration { $0.jenkinsVersion = "2.492.3" }) { sim in
             let head = try await sim.send(.HEAD, "", as: Harness.alice)
             #expect(head.status == 200)
             #expect(head.header("X-Jenkins") == "2.492.3")

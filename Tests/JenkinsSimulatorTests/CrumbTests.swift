@@ -132,7 +132,7 @@ struct CrumbTests {
             let fresh = try await Self.crumb(sim, jar: jar)
             #expect(fresh != crumb)
         }
-        try await Harness.with({ $0.sessionTimeout = .milliseconds(50) }) { sim in
+        try await Harness.with(Harness.configuration { $0.sessionTimeout = .milliseconds(50) }) { sim in
             let jar = CookieJar()
             let crumb = try await Self.crumb(sim, jar: jar)
             try await Task.sleep(for: .milliseconds(200))
@@ -144,7 +144,7 @@ struct CrumbTests {
 
     @Test("with CSRF off the crumb issuer is 404 and password POSTs pass")
     func csrfOff() async throws {
-        try await Harness.with({ $0.csrfEnabled = false }) { sim in
+        try await Harness.with(Harness.configuration { $0.csrfEnabled = false }) { sim in
             #expect(try await sim.send(.GET, "crumbIssuer/api/json", as: Harness.alice).status == 404)
             let reply = try await sim.send(.POST, generatePath, as: Harness.alicePasswordLogin)
             #expect(reply.status == 200)
@@ -153,10 +153,12 @@ struct CrumbTests {
 
     @Test("a custom crumb field is honoured, and excluding the session id binds crumbs to the user only")
     func crumbFieldAndExclusion() async throws {
-        try await Harness.with({
-            $0.crumbField = "X-Custom-Crumb"
-            $0.crumbExcludesSessionID = true
-        }) { sim in
+        try await Harness.with(
+            Harness.configuration {
+                $0.crumbField = "X-Custom-Crumb"
+                $0.crumbExcludesSessionID = true
+            }
+        ) { sim in
             let jar = CookieJar()
             let reply = try await sim.send(.GET, "crumbIssuer/api/json", as: Harness.alicePasswordLogin, jar: jar)
             #expect(reply.json["crumbRequestField"] as? String == "X-Custom-Crumb")

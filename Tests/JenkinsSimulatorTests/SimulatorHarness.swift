@@ -56,13 +56,20 @@ struct Harness {
         ]
     }
 
+    /// The default users, adjusted by `configure`.
+    static func configuration(
+        _ configure: (inout SimulatorConfiguration) throws -> Void = { _ in }
+    ) rethrows -> SimulatorConfiguration {
+        var configuration = SimulatorConfiguration(users: defaultUsers())
+        try configure(&configuration)
+        return configuration
+    }
+
     /// Runs `body` against a fresh simulator on a free port, and stops it afterwards.
     static func with(
-        _ configure: (inout SimulatorConfiguration) -> Void = { _ in },
+        _ configuration: SimulatorConfiguration = SimulatorConfiguration(users: defaultUsers()),
         _ body: (Harness) async throws -> Void
     ) async throws {
-        var configuration = SimulatorConfiguration(users: defaultUsers())
-        configure(&configuration)
         let simulator = try await JenkinsSimulator.start(configuration)
         let harness = Harness(simulator: simulator, client: HTTPClient.shared)
         do {

@@ -13,20 +13,24 @@ struct TokenMethodTests {
 
     @Test("generate on 2.492.3 answers exactly status/data{tokenName,tokenUuid,tokenValue}")
     func generateOldShape() async throws {
-        try await Harness.with({ $0.jenkinsVersion = "2.492.3" }) { sim in
+        try await Harness.with(Harness.configuration { $0.jenkinsVersion = "2.492.3" }) { sim in
             let reply = try await sim.send(
-                .POST, Self.path("alice", "generateNewToken"), as: Harness.alice, form: [("newTokenName", "ci rotation")])
+                .POST, Self.path("alice", "generateNewToken"), as: Harness.alice,
+                form: [("newTokenName", "ci rotation")])
             #expect(reply.status == 200)
             #expect(reply.header("Content-Type") == "application/json; charset=UTF-8")
             #expect(reply.header("X-Jenkins") == nil)
-            let pattern = /\{"status":"ok","data":\{"tokenName":"ci rotation","tokenUuid":"([0-9a-f-]{36})","tokenValue":"(11[0-9a-f]{32})"\}\}/
+            let pattern =
+                /\{"status":"ok","data":\{"tokenName":"ci rotation","tokenUuid":"([0-9a-f-]{36})","tokenValue":"(11[0-9a-f]{32})"\}\}/
             let match = try #require(reply.body.wholeMatch(of: pattern))
             let uuid = String(match.1)
             #expect(UUID(uuidString: uuid) != nil)
             #expect(uuid[uuid.index(uuid.startIndex, offsetBy: 14)] == "4")
             // The new value authenticates; its uuid is listed; the value is never shown again.
             let value = String(match.2)
-            #expect(try await sim.send(.GET, "whoAmI/api/json", as: Credentials(user: "alice", secret: value)).status == 200)
+            #expect(
+                try await sim.send(.GET, "whoAmI/api/json", as: Credentials(user: "alice", secret: value)).status == 200
+            )
             let tokens = await sim.simulator.tokens(of: "alice")
             #expect(tokens.contains { $0.uuid == uuid && $0.name == "ci rotation" })
             let state = try await sim.send(.GET, "_sim/state")
@@ -39,9 +43,11 @@ struct TokenMethodTests {
         try await Harness.with { sim in
             let never = try await sim.send(
                 .POST, Self.path(nil, "generateNewToken"), as: Harness.alice, form: [("newTokenName", "x")])
-            #expect(never.body.wholeMatch(
-                of: /\{"status":"ok","data":\{"aboutToExpire":false,"tokenName":"x","tokenUuid":"[0-9a-f-]{36}","tokenValue":"11[0-9a-f]{32}","expirationDate":"never"\}\}/
-            ) != nil)
+            #expect(
+                never.body.wholeMatch(
+                    of:
+                        /\{"status":"ok","data":\{"aboutToExpire":false,"tokenName":"x","tokenUuid":"[0-9a-f-]{36}","tokenValue":"11[0-9a-f]{32}","expirationDate":"never"\}\}/
+                ) != nil)
             let soon = try await sim.send(
                 .POST, Self.path(nil, "generateNewToken"), as: Harness.alice,
                 form: [("newTokenName", "soon"), ("expirationDuration", " 3 ")])
@@ -70,9 +76,12 @@ struct TokenMethodTests {
             let negative = try await sim.send(
                 .POST, Self.path(nil, "generateNewToken"), as: Harness.alice, form: [("expirationDuration", "-2")])
             #expect(negative.json["status"] as? String == "error")
-            for garbage in [[("expirationDuration", "soon")], [("expirationDuration", "custom")],
-                            [("expirationDuration", "custom"), ("tokenExpiration", "2030-02-30")]] {
-                let reply = try await sim.send(.POST, Self.path(nil, "generateNewToken"), as: Harness.alice, form: garbage)
+            for garbage in [
+                [("expirationDuration", "soon")], [("expirationDuration", "custom")],
+                [("expirationDuration", "custom"), ("tokenExpiration", "2030-02-30")],
+            ] {
+                let reply = try await sim.send(
+                    .POST, Self.path(nil, "generateNewToken"), as: Harness.alice, form: garbage)
                 #expect(reply.status == 500)
             }
             #expect(await sim.simulator.tokens(of: "alice").count == 1)
@@ -81,21 +90,28 @@ struct TokenMethodTests {
 
     @Test("expired tokens are rejected with 401; older versions ignore expiry")
     func expiredTokens() async throws {
-        let users = [SimulatedUser(id: "carol", tokens: [
-            SimulatedToken(name: "old", value: "11" + String(repeating: "c", count: 32), expires: "2020-01-01"),
-        ])]
+        let users = [
+            SimulatedUser(
+                id: "carol",
+                tokens: [
+                    SimulatedToken(name: "old", value: "11" + String(repeating: "c", count: 32), expires: "2020-01-01")
+                ])
+        ]
         let carol = Credentials(user: "carol", secret: "11" + String(repeating: "c", count: 32))
-        try await Harness.with({ $0.users = users }) { sim in
+        try await Harness.with(Harness.configuration { $0.users = users }) { sim in
             let reply = try await sim.send(.GET, "whoAmI/api/json", as: carol)
             #expect(reply.status == 401)
         }
-        try await Harness.with({
-            $0.users = users
-            $0.jenkinsVersion = "2.547"
-        }) { sim in
+        try await Harness.with(
+            Harness.configuration {
+                $0.users = users
+                $0.jenkinsVersion = "2.547"
+            }
+        ) { sim in
             #expect(try await sim.send(.GET, "whoAmI/api/json", as: carol).status == 200)
-            let reply = try await sim.send(.POST, Self.path(nil, "generateNewToken"), as: carol,
-                                           form: [("expirationDuration", "garbage")])
+            let reply = try await sim.send(
+                .POST, Self.path(nil, "generateNewToken"), as: carol,
+                form: [("expirationDuration", "garbage")])
             #expect(reply.status == 200)
             #expect(!reply.body.contains("expirationDate"))
         }
@@ -107,10 +123,13 @@ struct TokenMethodTests {
             let blank = try await sim.send(
                 .POST, Self.path(nil, "generateNewToken"), as: Harness.alice, form: [("newTokenName", "   ")])
             let name = try #require((blank.json["data"] as? [String: Any])?["tokenName"] as? String)
-            #expect(name.wholeMatch(
-                of: /Token created on \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/) != nil)
+            #expect(
+                name.wholeMatch(
+                    of: /Token created on \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/) != nil)
             let missing = try await sim.send(.POST, Self.path(nil, "generateNewToken"), as: Harness.alice)
-            #expect(((missing.json["data"] as? [String: Any])?["tokenName"] as? String)?.hasPrefix("Token created on") == true)
+            #expect(
+                ((missing.json["data"] as? [String: Any])?["tokenName"] as? String)?.hasPrefix("Token created on")
+                    == true)
             for _ in 0..<2 {
                 let reply = try await sim.send(
                     .POST, Self.path(nil, "generateNewToken"), as: Harness.alice, form: [("newTokenName", " same ")])
@@ -127,11 +146,14 @@ struct TokenMethodTests {
                 .POST, Self.path(nil, "generateNewToken") + "/?newTokenName=from%20query", as: Harness.alice)
             #expect((query.json["data"] as? [String: Any])?["tokenName"] as? String == "from query")
             let json = try await sim.send(
-                .POST, Self.path(nil, "generateNewToken"), as: Harness.alice, headers: [("Content-Type", "application/json")],
+                .POST, Self.path(nil, "generateNewToken"), as: Harness.alice,
+                headers: [("Content-Type", "application/json")],
                 rawBody: #"{"newTokenName":"from json"}"#)
-            #expect(((json.json["data"] as? [String: Any])?["tokenName"] as? String)?.hasPrefix("Token created on") == true)
+            #expect(
+                ((json.json["data"] as? [String: Any])?["tokenName"] as? String)?.hasPrefix("Token created on") == true)
             let short = try await sim.send(
-                .POST, Self.path(nil, "generateNewToken", short: true), as: Harness.alice, form: [("newTokenName", "s")])
+                .POST, Self.path(nil, "generateNewToken", short: true), as: Harness.alice, form: [("newTokenName", "s")]
+            )
             #expect(short.status == 200)
         }
     }
@@ -144,13 +166,14 @@ struct TokenMethodTests {
             #expect(admin.body.isEmpty)
             #expect(admin.header("X-Required-Permission") == nil)
         }
-        try await Harness.with({ $0.adminCanGenerate = true }) { sim in
+        try await Harness.with(Harness.configuration { $0.adminCanGenerate = true }) { sim in
             let admin = try await sim.send(
                 .POST, Self.path("Alice", "generateNewToken"), as: Harness.admin, form: [("newTokenName", "by-admin")])
             #expect(admin.status == 200)
             #expect(await sim.simulator.tokens(of: "alice").contains { $0.name == "by-admin" })
-            let bob = try await sim.send(.POST, Self.path("alice", "generateNewToken"), as: Harness.bob,
-                                         headers: [], jar: nil)
+            let bob = try await sim.send(
+                .POST, Self.path("alice", "generateNewToken"), as: Harness.bob,
+                headers: [], jar: nil)
             #expect(bob.status == 403)  // password POST without crumb
         }
     }
@@ -186,7 +209,8 @@ struct TokenMethodTests {
             #expect(denied.header("X-You-Are-Authenticated-As") == "bob")
             #expect(denied.header("X-Required-Permission") == "hudson.model.Hudson.Administer")
             #expect(denied.body.contains("bob is missing the Overall/Administer permission"))
-            let blank = try await sim.send(.POST, Self.path("alice", "revoke"), as: Harness.admin, form: [("tokenUuid", " ")])
+            let blank = try await sim.send(
+                .POST, Self.path("alice", "revoke"), as: Harness.admin, form: [("tokenUuid", " ")])
             #expect(blank.status == 400)
             #expect(blank.body.contains("The tokenUuid cannot be empty"))
             let admin = try await sim.send(
@@ -221,18 +245,20 @@ struct TokenMethodTests {
             let blankName = try await sim.send(
                 .POST, Self.path(nil, "rename"), as: Harness.alice, form: [("tokenUuid", Harness.aliceTokenUUID)])
             #expect(blankName.body == #"{"status":"error","message":"The name cannot be empty"}"#)
-            let blankUUID = try await sim.send(.POST, Self.path(nil, "rename"), as: Harness.alice, form: [("newName", "n")])
+            let blankUUID = try await sim.send(
+                .POST, Self.path(nil, "rename"), as: Harness.alice, form: [("newName", "n")])
             #expect(blankUUID.body == #"{"status":"error","message":"The tokenUuid cannot be empty"}"#)
             let unknown = try await sim.send(
                 .POST, Self.path(nil, "rename"), as: Harness.alice, form: [("tokenUuid", "nope"), ("newName", "n")])
             #expect(unknown.body == #"{"status":"error","message":"No token found, try refreshing the page"}"#)
         }
-        try await Harness.with({ $0.jenkinsVersion = "2.492.3" }) { sim in
+        try await Harness.with(Harness.configuration { $0.jenkinsVersion = "2.492.3" }) { sim in
             let ok = try await sim.send(
                 .POST, Self.path(nil, "rename"), as: Harness.alice,
                 form: [("tokenUuid", Harness.aliceTokenUUID), ("newName", "renamed")])
             #expect(ok.status == 200 && ok.body.isEmpty)
-            let blankUUID = try await sim.send(.POST, Self.path(nil, "rename"), as: Harness.alice, form: [("newName", "n")])
+            let blankUUID = try await sim.send(
+                .POST, Self.path(nil, "rename"), as: Harness.alice, form: [("newName", "n")])
             #expect(blankUUID.status == 400)
         }
     }
@@ -244,8 +270,13 @@ struct TokenMethodTests {
             let fixed = try await sim.send(
                 .POST, Self.path(nil, "addFixedToken"), as: Harness.alice,
                 form: [("newTokenName", "seeded"), ("newTokenPlainValue", fixedValue)])
-            #expect(fixed.body.wholeMatch(of: /\{"status":"ok","data":\{"tokenName":"seeded","tokenUuid":"[0-9a-f-]{36}"\}\}/) != nil)
-            #expect(try await sim.send(.GET, "whoAmI/api/json", as: Credentials(user: "alice", secret: fixedValue.lowercased())).status == 200)
+            #expect(
+                fixed.body.wholeMatch(
+                    of: /\{"status":"ok","data":\{"tokenName":"seeded","tokenUuid":"[0-9a-f-]{36}"\}\}/) != nil)
+            #expect(
+                try await sim.send(
+                    .GET, "whoAmI/api/json", as: Credentials(user: "alice", secret: fixedValue.lowercased())
+                ).status == 200)
             let malformed = try await sim.send(
                 .POST, Self.path(nil, "addFixedToken"), as: Harness.alice, form: [("newTokenPlainValue", "12345")])
             #expect(malformed.status == 500)
@@ -261,7 +292,7 @@ struct TokenMethodTests {
             #expect(all.status == 200)
             #expect(await sim.simulator.tokens(of: "alice").isEmpty)
         }
-        try await Harness.with({ $0.jenkinsVersion = "2.250" }) { sim in
+        try await Harness.with(Harness.configuration { $0.jenkinsVersion = "2.250" }) { sim in
             let reply = try await sim.send(.POST, Self.path(nil, "revokeAll"), as: Harness.alice)
             #expect(reply.status == 404)
         }
