@@ -14,8 +14,9 @@ public final class Inventory: Sendable {
     public let path: String
     let queue: DatabaseQueue
 
-    /// How long a statement waits for another process's write lock before failing with ``InventoryError/busy(path:)``.
-    public static let busyTimeout: TimeInterval = 5
+    /// How long a statement waits, by default, for another process's write lock before failing with
+    /// ``InventoryError/busy(path:)``.
+    public static let defaultBusyTimeout: TimeInterval = 5
 
     private init(path: String, queue: DatabaseQueue) {
         self.path = path
@@ -24,14 +25,15 @@ public final class Inventory: Sendable {
 
     /// Opens (creating it with mode 0600 if needed) and migrates the inventory at `path`.
     ///
-    /// Refuses a database migrated by a newer token-rotator before changing anything.
-    public static func open(path: String) throws -> Inventory {
+    /// Refuses a database migrated by a newer token-rotator before changing anything. `busyTimeout` is how long a
+    /// statement waits for another process's write lock.
+    public static func open(path: String, busyTimeout: TimeInterval = defaultBusyTimeout) throws -> Inventory {
         let file = DatabaseFile(path: path)
         try file.createIfMissing()
         try file.checkWritable()
         let queue: DatabaseQueue
         do {
-            queue = try DatabaseQueue(path: path, configuration: configuration())
+            queue = try DatabaseQueue(path: path, configuration: configuration(busyTimeout: busyTimeout))
         } catch let error as DatabaseError {
             throw InventoryError(error, path: path, operation: "opening the database")
         }
@@ -46,7 +48,7 @@ public final class Inventory: Sendable {
     public static func inMemory() throws -> Inventory {
         let memoryPath = ":memory:"
         do {
-            let queue = try DatabaseQueue(configuration: configuration())
+            let queue = try DatabaseQueue(configuration: configuration(busyTimeout: defaultBusyTimeout))
             let inventory = Inventory(path: memoryPath, queue: queue)
             try inventory.migrate()
             return inventory
@@ -64,7 +66,7 @@ public final class Inventory: Sendable {
         }
     }
 
-    private static func configuration() -> Configuration {
+    private static func configuration(busyTimeout: TimeInterval) -> Configuration {
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.foreignKeysEnabled = true

@@ -146,3 +146,42 @@ struct OpeningTests {
         }
     }
 }
+
+@Suite("Another process holding the database")
+struct BusyTests {
+    @Test("a write while another process holds the write lock fails as busy and changes nothing")
+    func busyDatabase() throws {
+        try withTemporaryFolder { folder in
+            let path = folder + "/inventory.sqlite"
+            let inventory = try Inventory.open(path: path, busyTimeout: 0.05)
+            try inventory.add(sampleToken(1), addedAt: addedAt)
+            let before = try inventory.dumpAllRows()
+
+            // The sqlite3 shell takes the write lock and keeps it until its stdin closes.
+            let shell = Process()
+            shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            shell.arguments = [path]
+            let input = Pipe()
+            let output = Pipe()
+            shell.standardInput = input
+            shell.standardOutput = output
+            try shell.run()
+            defer {
+                try? input.fileHandleForWriting.close()
+                shell.waitUntilExit()
+            }
+            input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 'held';\n".utf8))
+            #expect(String(decoding: output.fileHandleForReading.readData(ofLength: 5), as: UTF8.self) == "held\n")
+
+            let error = #expect(throws: InventoryError.self) {
+                try inventory.add(sampleToken(2), addedAt: addedAt)
+            }
+            #expect(error == .busy(path: path))
+            #expect(error?.description.contains("locked by another process") == true)
+            try input.fileHandleForWriting.close()
+            shell.waitUntilExit()
+            #expect(try inventory.dumpAllRows() == before)
+            try inventory.add(sampleToken(2), addedAt: addedAt)
+        }
+    }
+}

@@ -207,15 +207,19 @@ struct TokenTests {
             }
             try inventory.importTokens(imported, addedAt: addedAt)
             var seen = 0
+            var outOfOrder: [String] = []
             var previous: TokenRecord?
             try inventory.forEachToken { token in
-                if let previous {
-                    let order = (previous.controller, previous.user, previous.name, previous.created)
-                    #expect(order <= (token.controller, token.user, token.name, token.created))
+                if let previous,
+                    (previous.controller, previous.user, previous.name, previous.created)
+                        > (token.controller, token.user, token.name, token.created)
+                {
+                    outOfOrder.append(token.uuid)
                 }
                 previous = token
                 seen += 1
             }
+            #expect(outOfOrder.isEmpty)
             #expect(seen == count)
             #expect(try inventory.tokens().count == count)
         }
