@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import RotatorCore
+
+extension Inventory {
+    /// Starts a journal row and returns its id. Events without a `rotationID` get the new id; all are appended in
+    /// the same transaction.
+    @discardableResult
+    public func insertRotation(_ rotation: RotationRecord, events: [InventoryEvent] = []) throws -> Int64 {
+        try write("starting a rotation of \(rotation.controller)/\(rotation.user)/\(rotation.name)") { db in
+            if let runID = rotation.runID { try requireRun(id: runID, db) }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO rotations (run_id, controller, user, name, old_uuid, new_name, new_uuid,
+                    new_fingerprint, step, outcome, started, finished, updated, error)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                rotation.runID, rotation.controller, rotation.user, rotation.name, rotation.oldUUID?.lowercased(),
+                rotation.newName, rotation.newUUID?.lowercased(), rotation.newFingerprint, rotation.step.rawValue,
+                rotation.outcome?.rawValue, stored(rotation.started), stored(rotation.finished),
+                stored(rotation.started), rotation.error,
+            ])
+            let id = db.lastInsertedRowID
+            try append(
+                events.map { event in
+                    var event = event
+                    if event.rotationID == nil { event.rotationID = id }
+                    return event
+                }, db)
+            return id
+        }
+    }
+
+    /// Moves a journal row to `step`, setting the fields given (nil leaves a field unchanged); `at` is when.
+    /// Committed durably before this returns, so the caller's next side effect comes after the record of this one.
+    public func updateRotation(
+        id: Int64, step: RotationStep, newName: String? = nil, newUUID: String? = nil,
+        newFingerprint: String? = nil, outcome: RotationOutcome? = nil, error: String? = nil,
+        finished: Date? = nil, at: Date, events: [InventoryEvent] = []
+    ) throws {
+        try write("updating rotation \(id) to \(step.rawValue)") { db in
+            try db.cachedStatement(
+                sql: """
+                    UPDATE rotations SET step = ?, new_name = coalesce(?, new_name), new_uuid = coalesce(?, new_uuid),
+                    new_fingerprint = coalesce(?, new_fingerprint), outcome = coalesce(?, outcome),
+                    error = coalesce(?, error), finished = coalesce(?, finished), updated = ? WHERE id = ?
+                    """
+            ).execute(arguments: [
+                step.rawValue, newName, newUUID?.lowercased(), newFingerprint, outcome?.rawValue, error,
+                stored(finished), stored(at), id,
+            ])
+            guard db.changesCount == 1 else { throw InventoryError.unknownRotation(path: path, id: id) }
+            try append(events, db)
+        }
+    }
+
+    /// Overwrites a journal row (`rotation.id` required) with every field of `rotation`; `at` is when.
+    public func saveRotation(_ rotation: RotationRecord, at: Date, events: [InventoryEvent] = []) throws {
+        guard let id = rotation.id else {
+            throw InventoryError.database(
+                path: path, operation: "saving a rotation", message: "the rotation has no id; insert it first")
+        }
+        try write("saving rotation \(id)") { db in
+            if let runID = rotation.runID { try requireRun(id: runID, db) }
+            try db.cachedStatement(
+                sql: """
+                    UPDATE rotations SET run_id = ?, controller = ?, user = ?, name = ?, old_uuid = ?, new_name = ?,
+                    new_uuid = ?, new_fingerprint = ?, step = ?, outcome = ?, started = ?, finished = ?, updated = ?,
+                    error = ? WHERE id = ?
+                    """
+            ).execute(arguments: [
+                rotation.runID, rotation.controller, rotation.user, rotation.name, rotation.oldUUID?.lowercased(),
+                rotation.newName, rotation.newUUID?.lowercased(), rotation.newFingerprint, rotation.step.rawValue,
+                rotation.outcome?.rawValue, stored(rotation.started), stored(rotation.finished), stored(at),
+                rotation.error, id,
+            ])
+            guard db.changesCount == 1 else { throw InventoryError.unknownRotation(path: path, id: id) }
+            try append(events, db)
+        }
+    }
+
+    /// The journal row with this id, or nil.
+    public func rotation(id: Int64) throws -> RotationRecord? {
+        try read("reading rotation \(id)") { db in
+            let statement = try db.cachedStatement(sql: RotationRecord.selectColumns + " WHERE id = ?")
+            return try Row.fetchOne(statement, arguments: [id]).map { try RotationRecord(inventoryRow: $0, path: path) }
+        }
+    }
+
+    /// Rotations whose step is not final (an interrupted run, a lost generate response), oldest first.
+    public func unfinishedRotations() throws -> [RotationRecord] {
+        let open = RotationStep.allCases.filter { !$0.isFinal }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let sql = RotationRecord.selectColumns + " WHERE step IN (\(open)) ORDER BY started, id"
+        return try fetchRotations(sql: sql, arguments: [], operation: "reading unfinished rotations")
+    }
+
+    /// The journal, newest first: rotations started at or after `since`, and touching `tokenUUID` (as the old
+    /// or the new token) when given.
+    public func history(since: Date? = nil, tokenUUID: String? = nil, limit: Int? = nil) throws -> [RotationRecord] {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let since {
+            conditions.append("started >= ?")
+            arguments.append(stored(since))
+        }
+        if let tokenUUID {
+            conditions.append("(old_uuid = ? OR new_uuid = ?)")
+            arguments += [tokenUUID.lowercased(), tokenUUID.lowercased()]
+        }
+        var sql = RotationRecord.selectColumns
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY started DESC, id DESC"
+        if let limit {
+            sql += " LIMIT ?"
+            arguments.append(limit)
+        }
+        return try fetchRotations(sql: sql, arguments: StatementArguments(arguments), operation: "reading history")
+    }
+
+    private func fetchRotations(
+        sql: String, arguments: StatementArguments, operation: String
+    ) throws -> [RotationRecord] {
+        try read(operation) { db in
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+            return try Array(rows.map { try RotationRecord(inventoryRow: $0, path: self.path) })
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import GRDB
+import RotatorCore
+
+extension Inventory {
+    // MARK: - Adding and forgetting
+
+    /// Registers an existing token. Fails with ``InventoryError/duplicateUUID(path:uuid:existing:)`` when the
+    /// uuid is already known; then nothing changes. `events` are appended in the same transaction.
+    public func add(_ token: TokenRecord, addedAt: Date = Date(), events: [InventoryEvent] = []) throws {
+        try write("adding token \(token.uuid)") { db in
+            try requireUnknown(uuid: token.uuid, db)
+            try insert(token, addedAt: addedAt, db)
+            try append(events, db)
+        }
+    }
+
+    /// Registers many tokens, all or nothing, in one transaction. A uuid already in the inventory fails the whole
+    /// import with an error naming its line in `source` (the imported file's name).
+    public func importTokens(
+        _ tokens: [ImportedToken], source: String? = nil, addedAt: Date = Date(), events: [InventoryEvent] = []
+    ) throws {
+        try write("importing \(tokens.count) tokens") { db in
+            for imported in tokens {
+                if let existing = try token(uuid: imported.record.uuid, db) {
+                    throw InventoryError.importedUUIDExists(
+                        path: path, source: source, line: imported.line, uuid: imported.record.uuid,
+                        existing: existing.identity)
+                }
+                try insert(imported.record, addedAt: addedAt, db)
+            }
+            try append(events, db)
+        }
+    }
+
+    /// Forgets a token without revoking it. Fails with ``InventoryError/unknownUUID(path:uuid:)`` when unknown.
+    public func remove(uuid: String, events: [InventoryEvent] = []) throws {
+        try write("removing token \(uuid)") { db in
+            try db.cachedStatement(sql: "DELETE FROM tokens WHERE uuid = ?").execute(arguments: [uuid.lowercased()])
+            guard db.changesCount == 1 else { throw InventoryError.unknownUUID(path: path, uuid: uuid) }
+            try append(events, db)
+        }
+    }
+
+    // MARK: - Reading
+
+    /// The token with this uuid (any case), or nil.
+    public func token(uuid: String) throws -> TokenRecord? {
+        try read("reading token \(uuid)") { db in try token(uuid: uuid, db) }
+    }
+
+    /// All tokens (without revoked ones unless asked), ordered by controller, user, name, created.
+    public func tokens(includeRevoked: Bool = false) throws -> [TokenRecord] {
+        var tokens: [TokenRecord] = []
+        try forEachToken(includeRevoked: includeRevoked) { tokens.append($0) }
+        return tokens
+    }
+
+    /// Streams the tokens of ``tokens(includeRevoked:)`` one at a time from a database cursor, in bounded memory.
+    /// `body` runs while the database is being read: it must not call this inventory.
+    public func forEachToken(includeRevoked: Bool = false, _ body: (TokenRecord) throws -> Void) throws {
+        let filter = includeRevoked ? "" : " WHERE state <> 'revoked'"
+        let sql = TokenRecord.selectColumns + filter + " ORDER BY controller, user, name, created, id"
+        try read("listing tokens") { db in
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql))
+            while let row = try rows.next() {
+                try body(TokenRecord(inventoryRow: row, path: path))
+            }
+        }
+    }
+
+    /// Tokens of one identity (controller, user, name), oldest first, revoked ones included.
+    public func tokens(controller: String, user: String, name: String) throws -> [TokenRecord] {
+        let sql = TokenRecord.selectColumns + " WHERE controller = ? AND user = ? AND name = ? ORDER BY created, id"
+        return try read("reading tokens of \(controller)/\(user)/\(name)") { db in
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [controller, user, name])
+            return try Array(rows.map { try TokenRecord(inventoryRow: $0, path: self.path) })
+        }
+    }
+
+    /// Retiring tokens whose grace period ended at or before `asOf`, soonest first.
+    public func retiringDue(asOf: Date) throws -> [TokenRecord] {
+        let sql =
+            TokenRecord.selectColumns
+            + " WHERE state = 'retiring' AND revoke_after <= ? ORDER BY revoke_after, controller, user, name"
+        return try read("reading retiring tokens") { db in
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [stored(asOf)])
+            return try Array(rows.map { try TokenRecord(inventoryRow: $0, path: self.path) })
+        }
+    }
+
+    // MARK: - State changes of the rotation engine
+
+    /// Records a completed rotation in one transaction: inserts `successor`, marks the old token retiring or
+    /// revoked (with `replaced_by` and `last_rotated`), and, given `rotationID`, closes that journal row as
+    /// `done` / `rotated` with the successor's uuid and fingerprint.
+    public func recordRotated(
+        oldUUID: String, successor: TokenRecord, oldState: RetiredTokenState, rotatedAt: Date,
+        completing rotationID: Int64? = nil, events: [InventoryEvent] = []
+    ) throws {
+        try write("recording the rotation of token \(oldUUID)") { db in
+            guard try token(uuid: oldUUID, db) != nil else {
+                throw InventoryError.unknownUUID(path: path, uuid: oldUUID)
+            }
+            try requireUnknown(uuid: successor.uuid, db)
+            try insert(successor, addedAt: rotatedAt, db)
+            let revokeAfter: Date?
+            let revokedAt: Date?
+            let state: TokenState
+            switch oldState {
+            case .retiring(let deadline): (state, revokeAfter, revokedAt) = (.retiring, deadline, nil)
+            case .revoked(let instant): (state, revokeAfter, revokedAt) = (.revoked, nil, instant)
+            }
+            try db.cachedStatement(
+                sql: """
+                    UPDATE tokens SET state = ?, revoke_after = ?, revoked_at = ?, replaced_by = ?, last_rotated = ?
+                    WHERE uuid = ?
+                    """
+            ).execute(arguments: [
+                state.rawValue, stored(revokeAfter), stored(revokedAt), successor.uuid.lowercased(),
+                stored(rotatedAt), oldUUID.lowercased(),
+            ])
+            if let rotationID {
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE rotations SET step = 'done', outcome = 'rotated', new_uuid = ?, new_fingerprint = ?,
+                        finished = ?, updated = ? WHERE id = ?
+                        """
+                ).execute(arguments: [
+                    successor.uuid.lowercased(), successor.fingerprint, stored(rotatedAt), stored(rotatedAt),
+                    rotationID,
+                ])
+                guard db.changesCount == 1 else { throw InventoryError.unknownRotation(path: path, id: rotationID) }
+            }
+            try append(events, db)
+        }
+    }
+
+    /// Marks a token revoked at `at` (a retiring token after its grace, or `revoke --uuid`).
+    public func markRevoked(uuid: String, at: Date, events: [InventoryEvent] = []) throws {
+        try write("marking token \(uuid) revoked") { db in
+            try db.cachedStatement(sql: "UPDATE tokens SET state = 'revoked', revoked_at = ? WHERE uuid = ?")
+                .execute(arguments: [stored(at), uuid.lowercased()])
+            guard db.changesCount == 1 else { throw InventoryError.unknownUUID(path: path, uuid: uuid) }
+            try append(events, db)
+        }
+    }
+
+    // MARK: - Within a transaction
+
+    func token(uuid: String, _ db: Database) throws -> TokenRecord? {
+        let statement = try db.cachedStatement(sql: TokenRecord.selectColumns + " WHERE uuid = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [uuid.lowercased()]) else { return nil }
+        return try TokenRecord(inventoryRow: row, path: path)
+    }
+
+    private func requireUnknown(uuid: String, _ db: Database) throws {
+        if let existing = try token(uuid: uuid, db) {
+            throw InventoryError.duplicateUUID(path: path, uuid: uuid, existing: existing.identity)
+        }
+    }
+
+    private func insert(_ token: TokenRecord, addedAt: Date, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO tokens (controller, user, name, uuid, created, state, fingerprint, replaced_by,
+                revoke_after, revoked_at, last_rotated, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            token.controller, token.user, token.name, token.uuid.lowercased(), stored(token.created),
+            token.state.rawValue, token.fingerprint, token.replacedBy?.lowercased(), stored(token.revokeAfter),
+            stored(token.revokedAt), stored(token.lastRotated), stored(addedAt),
+        ])
+    }
+}

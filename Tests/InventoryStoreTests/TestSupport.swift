@@ -1,0 +1,76 @@
+import Foundation
+import RotatorCore
+import Testing
+
+@_spi(Testing) @testable import InventoryStore
+
+/// A fresh folder under the system temporary folder, removed afterwards (immutable flags cleared first).
+func withTemporaryFolder<T>(_ body: (String) throws -> T) throws -> T {
+    let folder = FileManager.default.temporaryDirectory
+        .appendingPathComponent("inventory-tests-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+    defer {
+        if (try? FileManager.default.removeItem(atPath: folder)) == nil {
+            _ = try? runTool("/usr/bin/chattr", ["-R", "-i", folder])
+            _ = chmod(folder, 0o700)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+    }
+    return try body(folder)
+}
+
+/// Runs a tool to completion and returns its exit status.
+@discardableResult
+func runTool(_ path: String, _ arguments: [String]) throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    return process.terminationStatus
+}
+
+/// Makes `path` impossible to write for this process: `chmod` for ordinary users; for root (which ignores
+/// file modes) the immutable flag, where the file system supports it. False when neither works.
+func makeUnwritable(_ path: String, mode: mode_t) -> Bool {
+    if geteuid() != 0 {
+        return chmod(path, mode) == 0
+    }
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/chattr"),
+        (try? runTool("/usr/bin/chattr", ["+i", path])) == 0
+    else { return false }
+    return access(path, W_OK) != 0
+}
+
+func fileMode(_ path: String) -> mode_t? {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return nil }
+    return status.st_mode & 0o777
+}
+
+/// Instants used in the tests (whole milliseconds, so they round-trip exactly).
+func instant(_ text: String) -> Date {
+    guard let date = UTCTimestamp.date(from: text) else {
+        Issue.record("bad test instant \(text)")
+        return Date(timeIntervalSince1970: 0)
+    }
+    return date
+}
+
+func sampleToken(
+    _ number: Int, controller: String = "ci-main", user: String = "alice", name: String? = nil,
+    created: Date = instant("2026-01-05T00:00:00.000Z"), state: TokenState = .active
+) -> TokenRecord {
+    TokenRecord(
+        controller: controller, user: user, name: name ?? "token-\(number)", uuid: sampleUUID(number),
+        created: created, state: state, fingerprint: "0123456789ab")
+}
+
+func sampleUUID(_ number: Int) -> String {
+    let hex = String(number, radix: 16)
+    return "0b6d1c2e-1f0a-4c8e-9a53-" + String(repeating: "0", count: 12 - hex.count) + hex
+}
+
+let addedAt = instant("2026-02-01T12:00:00.000Z")

@@ -1,0 +1,227 @@
+import Foundation
+import RotatorCore
+import Testing
+
+@_spi(Testing) @testable import InventoryStore
+
+@Suite("Tokens in the inventory")
+struct TokenTests {
+    @Test("a token added reads back field for field, by uuid in any case")
+    func addAndRead() throws {
+        let inventory = try Inventory.inMemory()
+        var token = sampleToken(1)
+        token.lastRotated = instant("2025-12-01T08:00:00.250Z")
+        try inventory.add(token, addedAt: addedAt)
+        #expect(try inventory.token(uuid: token.uuid) == token)
+        #expect(try inventory.token(uuid: token.uuid.uppercased()) == token)
+        #expect(try inventory.token(uuid: sampleUUID(2)) == nil)
+    }
+
+    @Test("an uppercase uuid is stored lowercase")
+    func uuidIsLowercased() throws {
+        let inventory = try Inventory.inMemory()
+        var token = sampleToken(0xABC)
+        token.uuid = token.uuid.uppercased()
+        try inventory.add(token, addedAt: addedAt)
+        #expect(try inventory.tokens().map(\.uuid) == [sampleUUID(0xABC)])
+    }
+
+    @Test("adding a duplicate uuid fails, names the existing token, and changes nothing")
+    func duplicateAdd() throws {
+        let inventory = try Inventory.inMemory()
+        try inventory.add(sampleToken(1), addedAt: addedAt)
+        let before = try inventory.dumpAllRows()
+        let duplicate = sampleToken(1, user: "bob", name: "other")
+        let event = InventoryEvent(at: addedAt, kind: "token.added", message: "added")
+        let error = #expect(throws: InventoryError.self) {
+            try inventory.add(duplicate, addedAt: addedAt, events: [event])
+        }
+        #expect(error == .duplicateUUID(path: ":memory:", uuid: sampleUUID(1), existing: "ci-main/alice/token-1"))
+        #expect(try inventory.dumpAllRows() == before)
+    }
+
+    @Test("an import is all or nothing: one known uuid fails it, names its line, and changes nothing")
+    func importIsAllOrNothing() throws {
+        let inventory = try Inventory.inMemory()
+        try inventory.add(sampleToken(3), addedAt: addedAt)
+        let before = try inventory.dumpAllRows()
+        let imported = (1...5).map { ImportedToken(line: $0 + 1, record: sampleToken($0)) }
+        let error = #expect(throws: InventoryError.self) {
+            try inventory.importTokens(imported, source: "tokens.csv", addedAt: addedAt)
+        }
+        #expect(
+            error
+                == .importedUUIDExists(
+                    path: ":memory:", source: "tokens.csv", line: 4, uuid: sampleUUID(3),
+                    existing: "ci-main/alice/token-3"))
+        #expect(error?.description.hasPrefix("tokens.csv:4: token uuid \(sampleUUID(3))") == true)
+        #expect(try inventory.dumpAllRows() == before)
+
+        try inventory.importTokens(imported.filter { $0.record.uuid != sampleUUID(3) }, addedAt: addedAt)
+        #expect(try inventory.tokens().count == 5)
+    }
+
+    @Test("duplicates inside one import fail it as a whole")
+    func duplicateWithinImport() throws {
+        let inventory = try Inventory.inMemory()
+        let imported = [
+            ImportedToken(line: 2, record: sampleToken(1)),
+            ImportedToken(line: 3, record: sampleToken(1, name: "again")),
+        ]
+        let error = #expect(throws: InventoryError.self) { try inventory.importTokens(imported, addedAt: addedAt) }
+        guard case .importedUUIDExists(_, _, let line, _, _) = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
+        #expect(line == 3)
+        #expect(try inventory.tokens().isEmpty)
+    }
+
+    @Test("remove forgets a token; removing an unknown uuid fails and changes nothing")
+    func remove() throws {
+        let inventory = try Inventory.inMemory()
+        try inventory.add(sampleToken(1), addedAt: addedAt)
+        try inventory.add(sampleToken(2), addedAt: addedAt)
+        try inventory.remove(uuid: sampleUUID(1).uppercased())
+        #expect(try inventory.tokens().map(\.uuid) == [sampleUUID(2)])
+        let before = try inventory.dumpAllRows()
+        let error = #expect(throws: InventoryError.self) { try inventory.remove(uuid: sampleUUID(1)) }
+        #expect(error == .unknownUUID(path: ":memory:", uuid: sampleUUID(1)))
+        #expect(try inventory.dumpAllRows() == before)
+    }
+
+    @Test("listing is ordered by controller, user, name, created and hides revoked tokens unless asked")
+    func listingOrder() throws {
+        let inventory = try Inventory.inMemory()
+        let tokens = [
+            sampleToken(1, controller: "b", user: "alice", name: "x"),
+            sampleToken(2, controller: "a", user: "zed", name: "x"),
+            sampleToken(3, controller: "a", user: "alice", name: "y", created: instant("2026-03-01T00:00:00.000Z")),
+            sampleToken(4, controller: "a", user: "alice", name: "y", created: instant("2026-01-01T00:00:00.000Z")),
+            sampleToken(5, controller: "a", user: "alice", name: "x"),
+        ]
+        for token in tokens { try inventory.add(token, addedAt: addedAt) }
+        try inventory.markRevoked(uuid: sampleUUID(2), at: addedAt)
+        #expect(try inventory.tokens().map(\.uuid) == [5, 4, 3, 1].map(sampleUUID))
+        #expect(try inventory.tokens(includeRevoked: true).map(\.uuid) == [5, 4, 3, 2, 1].map(sampleUUID))
+        #expect(try inventory.tokens(controller: "a", user: "alice", name: "y").map(\.uuid) == [4, 3].map(sampleUUID))
+    }
+
+    @Test("a rotation with a grace period inserts the successor and marks the old token retiring, atomically")
+    func recordRotatedRetiring() throws {
+        let inventory = try Inventory.inMemory()
+        try inventory.add(sampleToken(1), addedAt: addedAt)
+        let runID = try inventory.startRun(RunRecord(started: addedAt, mode: "rotate"))
+        let rotationID = try inventory.insertRotation(
+            RotationRecord(
+                runID: runID, controller: "ci-main", user: "alice", name: "token-1",
+                oldUUID: sampleUUID(1), started: addedAt))
+        let rotatedAt = instant("2026-02-01T12:00:05.000Z")
+        let grace = instant("2026-02-02T12:00:05.000Z")
+        var successor = sampleToken(2, name: "token-1", created: rotatedAt)
+        successor.fingerprint = "fedcba987654"
+        let event = InventoryEvent(
+            at: rotatedAt, runID: runID, rotationID: rotationID, uuid: sampleUUID(1),
+            kind: "rotation.done", message: "rotated")
+        try inventory.recordRotated(
+            oldUUID: sampleUUID(1), successor: successor, oldState: .retiring(revokeAfter: grace),
+            rotatedAt: rotatedAt, completing: rotationID, events: [event])
+
+        let old = try #require(try inventory.token(uuid: sampleUUID(1)))
+        #expect(old.state == .retiring)
+        #expect(old.revokeAfter == grace)
+        #expect(old.replacedBy == sampleUUID(2))
+        #expect(old.lastRotated == rotatedAt)
+        #expect(try inventory.token(uuid: sampleUUID(2)) == successor)
+        let rotation = try #require(try inventory.rotation(id: rotationID))
+        #expect(rotation.step == .done)
+        #expect(rotation.outcome == .rotated)
+        #expect(rotation.newUUID == sampleUUID(2))
+        #expect(rotation.newFingerprint == "fedcba987654")
+        #expect(rotation.finished == rotatedAt)
+        #expect(try inventory.events(runID: runID).map(\.kind) == ["rotation.done"])
+
+        #expect(try inventory.retiringDue(asOf: instant("2026-02-02T12:00:04.999Z")).isEmpty)
+        #expect(try inventory.retiringDue(asOf: grace).map(\.uuid) == [sampleUUID(1)])
+        try inventory.markRevoked(uuid: sampleUUID(1), at: grace)
+        let revoked = try #require(try inventory.token(uuid: sampleUUID(1)))
+        #expect(revoked.state == .revoked)
+        #expect(revoked.revokedAt == grace)
+        #expect(try inventory.retiringDue(asOf: grace).isEmpty)
+    }
+
+    @Test("a rotation without grace marks the old token revoked")
+    func recordRotatedRevoked() throws {
+        let inventory = try Inventory.inMemory()
+        try inventory.add(sampleToken(1), addedAt: addedAt)
+        let at = instant("2026-02-03T00:00:00.000Z")
+        try inventory.recordRotated(
+            oldUUID: sampleUUID(1), successor: sampleToken(2, created: at), oldState: .revoked(at: at), rotatedAt: at)
+        let old = try #require(try inventory.token(uuid: sampleUUID(1)))
+        #expect(old.state == .revoked)
+        #expect(old.revokedAt == at)
+        #expect(old.revokeAfter == nil)
+        #expect(try inventory.tokens().map(\.uuid) == [sampleUUID(2)])
+    }
+
+    @Test("a failing rotation record (unknown old token, known successor, unknown journal row) changes nothing")
+    func recordRotatedFailuresChangeNothing() throws {
+        let inventory = try Inventory.inMemory()
+        try inventory.add(sampleToken(1), addedAt: addedAt)
+        try inventory.add(sampleToken(2), addedAt: addedAt)
+        let before = try inventory.dumpAllRows()
+        let at = instant("2026-02-03T00:00:00.000Z")
+        #expect(throws: InventoryError.unknownUUID(path: ":memory:", uuid: sampleUUID(9))) {
+            try inventory.recordRotated(
+                oldUUID: sampleUUID(9), successor: sampleToken(3), oldState: .revoked(at: at), rotatedAt: at)
+        }
+        #expect(
+            throws: InventoryError.duplicateUUID(
+                path: ":memory:", uuid: sampleUUID(2), existing: "ci-main/alice/token-2")
+        ) {
+            try inventory.recordRotated(
+                oldUUID: sampleUUID(1), successor: sampleToken(2), oldState: .revoked(at: at), rotatedAt: at)
+        }
+        #expect(throws: InventoryError.unknownRotation(path: ":memory:", id: 42)) {
+            try inventory.recordRotated(
+                oldUUID: sampleUUID(1), successor: sampleToken(3), oldState: .revoked(at: at), rotatedAt: at,
+                completing: 42)
+        }
+        #expect(throws: InventoryError.unknownUUID(path: ":memory:", uuid: sampleUUID(9))) {
+            try inventory.markRevoked(uuid: sampleUUID(9), at: at)
+        }
+        #expect(try inventory.dumpAllRows() == before)
+    }
+
+    @Test("20,000 tokens stream through a cursor in order, and the list agrees")
+    func streaming() throws {
+        try withTemporaryFolder { folder in
+            let inventory = try Inventory.open(path: folder + "/big.sqlite")
+            let count = 20_000
+            let imported = (0..<count).map { number in
+                ImportedToken(
+                    line: number + 2,
+                    record: sampleToken(
+                        number, controller: "controller-\(number % 50)", user: "user-\(number % 5_000)",
+                        created: Date(timeIntervalSince1970: 1_700_000_000 + Double(number) * 60)))
+            }
+            try inventory.importTokens(imported, addedAt: addedAt)
+            var seen = 0
+            var outOfOrder: [String] = []
+            var previous: TokenRecord?
+            try inventory.forEachToken { token in
+                if let previous,
+                    (previous.controller, previous.user, previous.name, previous.created)
+                        > (token.controller, token.user, token.name, token.created)
+                {
+                    outOfOrder.append(token.uuid)
+                }
+                previous = token
+                seen += 1
+            }
+            #expect(outOfOrder.isEmpty)
+            #expect(seen == count)
+            #expect(try inventory.tokens().count == count)
+        }
+    }
+}
