@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 
 /// The `token-rotator` command: rotates Jenkins API tokens by policy.
 public struct RotatorCommand: AsyncParsableCommand {

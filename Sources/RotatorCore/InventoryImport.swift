@@ -114,7 +114,7 @@ public enum InventoryImport {
             throw InventoryImportError.malformedUUID(file: file, line: row.line, value: uuidText)
         }
         let createdText = try value("created")
-        guard let created = ISO8601Instant.parse(createdText) else {
+        guard let created = Timestamp.parse(createdText) else {
             throw InventoryImportError.badDate(file: file, line: row.line, value: createdText)
         }
         let record = TokenRecord(controller: controller, user: user, name: name, uuid: uuid, created: created)
@@ -122,7 +122,7 @@ public enum InventoryImport {
     }
 
     /// The lowercase form of an 8-4-4-4-12 hex UUID (any version), or nil.
-    static func canonicalUUID(_ text: String) -> String? {
+    public static func canonicalUUID(_ text: String) -> String? {
         let bytes = Array(text.utf8)
         guard bytes.count == 36 else { return nil }
         for (index, byte) in bytes.enumerated() {
@@ -139,94 +139,6 @@ public enum InventoryImport {
 extension UInt8 {
     fileprivate var isHexDigit: Bool {
         (48...57).contains(self) || (65...70).contains(self) || (97...102).contains(self)
-    }
-}
-
-/// ISO 8601 instants as operators write them: `2026-01-05T09:30:00Z`, with optional fractional seconds, `Z` or
-/// an offset (`+02:00`, `+0200`), `T` or a space between date and time; or a plain `2026-01-05` (midnight UTC).
-enum ISO8601Instant {
-    static func parse(_ text: String) -> Date? {
-        var scanner = ByteScanner(Array(text.utf8))
-        guard let year = scanner.digits(4), scanner.take("-"), let month = scanner.digits(2), scanner.take("-"),
-            let day = scanner.digits(2), (1...12).contains(month), day >= 1,
-            day <= daysInMonth(year: year, month: month)
-        else { return nil }
-        let midnight = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
-        if scanner.atEnd { return Date(timeIntervalSince1970: midnight) }
-        guard scanner.take("T") || scanner.take("t") || scanner.take(" "),
-            let hour = scanner.digits(2), scanner.take(":"), let minute = scanner.digits(2), scanner.take(":"),
-            let second = scanner.digits(2), hour < 24, minute < 60, second < 60
-        else { return nil }
-        var fraction = 0.0
-        if scanner.take(".") || scanner.take(",") {
-            var scale = 0.1
-            var count = 0
-            while let digit = scanner.digits(1) {
-                fraction += Double(digit) * scale
-                scale /= 10
-                count += 1
-            }
-            guard count > 0 else { return nil }
-        }
-        var offset = 0
-        if scanner.take("Z") || scanner.take("z") {
-            offset = 0
-        } else if let sign = scanner.take("+") ? 1 : (scanner.take("-") ? -1 : nil) {
-            guard let offsetHours = scanner.digits(2) else { return nil }
-            _ = scanner.take(":")
-            guard let offsetMinutes = scanner.digits(2), offsetHours < 24, offsetMinutes < 60 else { return nil }
-            offset = sign * (offsetHours * 3_600 + offsetMinutes * 60)
-        } else {
-            return nil  // a time without a zone is ambiguous
-        }
-        guard scanner.atEnd else { return nil }
-        let seconds = midnight + Double(hour * 3_600 + minute * 60 + second - offset) + fraction
-        return Date(timeIntervalSince1970: seconds)
-    }
-
-    private static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    // Howard Hinnant's days_from_civil: days since 1970-01-01 in the proleptic Gregorian calendar.
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    private struct ByteScanner {
-        let bytes: [UInt8]
-        var index = 0
-
-        init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-        var atEnd: Bool { index == bytes.count }
-
-        mutating func take(_ character: Unicode.Scalar) -> Bool {
-            guard index < bytes.count, bytes[index] == UInt8(ascii: character) else { return false }
-            index += 1
-            return true
-        }
-
-        mutating func digits(_ count: Int) -> Int? {
-            guard index + count <= bytes.count else { return nil }
-            var value = 0
-            for offset in 0..<count {
-                let byte = bytes[index + offset]
-                guard (48...57).contains(byte) else { return nil }
-                value = value * 10 + Int(byte - 48)
-            }
-            index += count
-            return value
-        }
     }
 }
 

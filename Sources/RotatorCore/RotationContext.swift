@@ -56,6 +56,7 @@ enum RotationSetupError: Error, CustomStringConvertible {
     case noCurrentValue(sinks: [String])
     case expiryUnsupported(controller: String, version: JenkinsVersion?)
     case noAdminCredential(controller: String)
+    case noSinks
 
     var description: String {
         switch self {
@@ -65,6 +66,8 @@ enum RotationSetupError: Error, CustomStringConvertible {
         case .expiryUnsupported(let controller, let version):
             return "jenkins_expiry: on, but controller \(controller) runs Jenkins \(version?.description ?? "of unknown version"), "
                 + "older than 2.548 (no native token expiry); upgrade Jenkins or set jenkins_expiry: auto"
+        case .noSinks:
+            return "the rule delivers the new token nowhere (no deliver sinks); add a file or command sink"
         case .noAdminCredential(let controller):
             return "controller \(controller) has no auth block, which admin mode needs"
         }

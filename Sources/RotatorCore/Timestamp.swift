@@ -22,59 +22,72 @@ public enum Timestamp {
         String(format(date).prefix(10))
     }
 
-    /// Parses `2026-01-05T00:00:00Z`, with optional fractional seconds and a `±HH:MM` offset instead of
-    /// `Z`, or a bare `2026-01-05` (midnight UTC). Returns nil for anything else.
+    /// Parses ISO 8601 instants as operators write them: `2026-01-05T09:30:00Z`, with optional fractional
+    /// seconds, `Z` or an offset (`+02:00`, `+0200`), `T` or a space between date and time; or a plain
+    /// `2026-01-05` (midnight UTC). A time without a zone is ambiguous and refused. Returns nil for anything else.
     public static func parse(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
-        func number(_ start: Int, _ count: Int) -> Int64? {
-            guard start + count <= bytes.count else { return nil }
-            var value: Int64 = 0
-            for byte in bytes[start..<start + count] {
-                guard (48...57).contains(byte) else { return nil }
-                value = value * 10 + Int64(byte - 48)
-            }
-            return value
-        }
-        guard bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-            let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-            (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
+        var scanner = ByteScanner(Array(text.utf8))
+        guard let year = scanner.digits(4), scanner.take("-"), let month = scanner.digits(2), scanner.take("-"),
+            let day = scanner.digits(2), (1...12).contains(month), day >= 1,
+            day <= daysIn(month: Int64(month), year: Int64(year))
         else { return nil }
-        var seconds = days(fromCivil: year, month, day) * 86_400
-        if bytes.count == 10 { return Date(timeIntervalSince1970: TimeInterval(seconds)) }
-        guard bytes.count >= 20, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
-            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-            hour < 24, minute < 60, second < 61
+        let midnight = Double(days(fromCivil: Int64(year), Int64(month), Int64(day))) * 86_400
+        if scanner.atEnd { return Date(timeIntervalSince1970: midnight) }
+        guard scanner.take("T") || scanner.take("t") || scanner.take(" "),
+            let hour = scanner.digits(2), scanner.take(":"), let minute = scanner.digits(2), scanner.take(":"),
+            let second = scanner.digits(2), hour < 24, minute < 60, second < 60
         else { return nil }
-        seconds += hour * 3_600 + minute * 60 + second
-        var index = 19
         var fraction = 0.0
-        if bytes[index] == UInt8(ascii: ".") {
-            index += 1
+        if scanner.take(".") || scanner.take(",") {
             var scale = 0.1
-            let start = index
-            while index < bytes.count, (48...57).contains(bytes[index]) {
-                fraction += Double(bytes[index] - 48) * scale
+            var count = 0
+            while let digit = scanner.digits(1) {
+                fraction += Double(digit) * scale
                 scale /= 10
-                index += 1
+                count += 1
             }
-            guard index > start else { return nil }
+            guard count > 0 else { return nil }
         }
-        guard index < bytes.count else { return nil }
-        switch bytes[index] {
-        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
-            guard index + 1 == bytes.count else { return nil }
-        case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            guard index + 6 == bytes.count, bytes[index + 3] == UInt8(ascii: ":"),
-                let offsetHours = number(index + 1, 2), let offsetMinutes = number(index + 4, 2),
-                offsetHours < 24, offsetMinutes < 60
-            else { return nil }
-            let offset = offsetHours * 3_600 + offsetMinutes * 60
-            seconds += bytes[index] == UInt8(ascii: "+") ? -offset : offset
-        default:
+        var offset = 0
+        if scanner.take("Z") || scanner.take("z") {
+            offset = 0
+        } else if let sign = scanner.take("+") ? 1 : (scanner.take("-") ? -1 : nil) {
+            guard let offsetHours = scanner.digits(2) else { return nil }
+            _ = scanner.take(":")
+            guard let offsetMinutes = scanner.digits(2), offsetHours < 24, offsetMinutes < 60 else { return nil }
+            offset = sign * (offsetHours * 3_600 + offsetMinutes * 60)
+        } else {
             return nil
         }
-        return Date(timeIntervalSince1970: TimeInterval(seconds) + fraction)
+        guard scanner.atEnd else { return nil }
+        return Date(timeIntervalSince1970: midnight + Double(hour * 3_600 + minute * 60 + second - offset) + fraction)
+    }
+
+    private struct ByteScanner {
+        let bytes: [UInt8]
+        var index = 0
+
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+        var atEnd: Bool { index == bytes.count }
+
+        mutating func take(_ character: Unicode.Scalar) -> Bool {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: character) else { return false }
+            index += 1
+            return true
+        }
+
+        mutating func digits(_ count: Int) -> Int? {
+            guard index + count <= bytes.count else { return nil }
+            var value = 0
+            for offset in 0..<count {
+                let byte = bytes[index + offset]
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            index += count
+            return value
+        }
     }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {

@@ -40,6 +40,7 @@ struct TokenRotation {
         do {
             newName = try TokenNameTemplate.render(settings.tokenName, values: values)
             sinks = try context.sinks.makeSinks(settings.deliver, values: values)
+            guard !sinks.isEmpty else { throw RotationSetupError.noSinks }
             oldValue = try Self.currentValue(in: sinks, fingerprint: token.fingerprint)
             credential = try Self.actingCredential(session: session, user: token.user, ownValue: oldValue, sinks: sinks)
             expirationDays = try await Self.expirationDays(settings: settings, grace: grace, session: session, credential: credential)

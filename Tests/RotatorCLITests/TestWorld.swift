@@ -1,5 +1,5 @@
 import Foundation
-import InventoryStore
+@_spi(Testing) import InventoryStore
 import JenkinsSimulator
 import Logging
 import RotatorCLI
@@ -61,7 +61,7 @@ final class TestWorld: @unchecked Sendable {
         let target = path(relative)
         try FileManager.default.createDirectory(
             atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: target, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
+        _ = FileManager.default.createFile(atPath: target, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
         return target
     }
 

@@ -151,14 +151,16 @@ struct DemoScenario {
             let content =
                 isService
                 ? "JENKINS_URL=\(jenkinsURL.absoluteString)\nJENKINS_USER=\(user)\nJENKINS_TOKEN=\(value)\n" : value + "\n"
-            FileManager.default.createFile(
-                atPath: file, contents: Data(content.utf8), attributes: [.posixPermissions: 0o600])
+            guard
+                FileManager.default.createFile(
+                    atPath: file, contents: Data(content.utf8), attributes: [.posixPermissions: 0o600])
+            else { throw CLIError.unwritableFile(path: file, reason: "could not create it") }
         }
         let csvPath = folder + "/inventory.csv"
         try csv.write(toFile: csvPath, atomically: true, encoding: .utf8)
         let database = folder + "/token-inventory.sqlite"
         let inventory = try InventoryStore.Inventory.open(path: database)
-        try inventory.importTokens(try InventoryImport.parse(csv, fileName: csvPath), at: now, source: csvPath)
+        try inventory.importTokens(try InventoryImport.parse(csv, fileName: csvPath), source: csvPath, addedAt: now)
         return Paths(policy: policyPath, database: database)
     }
 }

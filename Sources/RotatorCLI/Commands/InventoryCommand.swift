@@ -27,7 +27,7 @@ extension RotatorCommand.InventoryCommand {
         @Option(help: ArgumentHelp("When the token was created (ISO 8601).", valueName: "ISO8601")) var created: String
 
         func validate() throws {
-            guard InventoryImport.isUUID(uuid) else {
+            guard InventoryImport.canonicalUUID(uuid) != nil else {
                 throw ValidationError("--uuid \(uuid) is not a UUID (e.g. 0b6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e10)")
             }
             guard Timestamp.parse(created) != nil else {
@@ -43,11 +43,14 @@ extension RotatorCommand.InventoryCommand {
             let record = TokenRecord(
                 controller: controller, user: user, name: name, uuid: uuid.lowercased(),
                 created: Timestamp.parse(created)!)
-            try inventory.add(record)
-            try inventory.appendEvent(
-                InventoryEvent(
-                    at: global.now(env), controller: controller, user: user, name: name, uuid: record.uuid,
-                    kind: "token.added", message: "registered by inventory add"))
+            let now = global.now(env)
+            try inventory.add(
+                record, addedAt: now,
+                events: [
+                    InventoryEvent(
+                        at: now, controller: controller, user: user, name: name, uuid: record.uuid,
+                        kind: "token.added", message: "registered by inventory add")
+                ])
             env.stderr.write("added \(controller)/\(user)/\(name) (\(record.uuid))\n")
             return .success
         }
@@ -73,7 +76,12 @@ extension RotatorCommand.InventoryCommand {
             }
             let tokens = try InventoryImport.parse(text, fileName: file)
             let inventory = try Inventory.open(path: global.databasePath(env))
-            try inventory.importTokens(tokens, at: global.now(env), source: file)
+            let now = global.now(env)
+            try inventory.importTokens(
+                tokens, source: file, addedAt: now,
+                events: [
+                    InventoryEvent(at: now, kind: "tokens.imported", message: "\(tokens.count) tokens from \(file)")
+                ])
             env.stderr.write("imported \(tokens.count) tokens from \(file)\n")
             return .success
         }
@@ -111,11 +119,16 @@ extension RotatorCommand.InventoryCommand {
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
             let inventory = try Inventory.open(path: global.databasePath(env))
-            let removed = try inventory.remove(uuid: uuid.lowercased())
-            try inventory.appendEvent(
-                InventoryEvent(
-                    at: global.now(env), controller: removed.controller, user: removed.user, name: removed.name,
-                    uuid: removed.uuid, kind: "token.removed", message: "forgotten by inventory remove (not revoked)"))
+            guard let removed = try inventory.token(uuid: uuid) else {
+                throw InventoryError.unknownUUID(path: global.databasePath(env), uuid: uuid)
+            }
+            try inventory.remove(
+                uuid: removed.uuid,
+                events: [
+                    InventoryEvent(
+                        at: global.now(env), controller: removed.controller, user: removed.user, name: removed.name,
+                        uuid: removed.uuid, kind: "token.removed", message: "forgotten by inventory remove (not revoked)")
+                ])
             env.stderr.write("removed \(removed.controller)/\(removed.user)/\(removed.name) (\(removed.uuid)); "
                 + "it was not revoked in Jenkins\n")
             return .success

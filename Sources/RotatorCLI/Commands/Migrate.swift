@@ -11,7 +11,7 @@ extension RotatorCommand {
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
             let inventory = try Inventory.open(path: global.databasePath(env))
-            env.stdout.write("schema version: \(try inventory.schemaVersion() ?? "none")\n")
+            env.stdout.write("schema version: \(try inventory.schemaVersion)\n")
             return .success
         }
     }

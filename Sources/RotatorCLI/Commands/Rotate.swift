@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InventoryStore
+import Logging
 import RotatorCore
 import TokenSinks
 

@@ -74,7 +74,7 @@ final class RecordWriter<Record: OutputRecord> {
 }
 
 /// The row formats every record-printing command accepts.
-enum RowFormat: String {
+enum RowFormat: String, CaseIterable {
     case table, json, csv
 }
 

@@ -21,7 +21,7 @@ extension ExitStatus {
     /// The exit code for an error that stopped a command before or outside any token operation:
     /// a held lock is 3, everything else (policy, flags, database, files) is a configuration error.
     init(for error: any Error) {
-        if let inventoryError = error as? InventoryError, inventoryError.isLocked {
+        if let inventoryError = error as? InventoryError, case .locked = inventoryError {
             self = .locked
         } else {
             self = .usage

@@ -105,7 +105,7 @@ struct LogLevelArgument: ExpressibleByArgument {
     static var allValueStrings: [String] { Logger.Level.allCases.map(\.rawValue) }
 }
 
-extension RowFormat: ExpressibleByArgument, CaseIterable {}
+extension RowFormat: ExpressibleByArgument {}
 
 /// `--format` for commands that print records.
 struct RowFormatOption: ParsableArguments {

@@ -4,9 +4,10 @@ import Synchronization
 
 /// Turns SIGTERM and SIGINT into a flag the rotation engine polls before each new rotation, so that the
 /// token in flight is finished and recorded instead of being cut off (SPEC §4.8).
-final class InterruptFlag: Sendable {
+final class InterruptFlag: @unchecked Sendable {
     private let raised = Atomic<Bool>(false)
-    private let sources = Mutex<[any DispatchSourceSignal]>([])
+    // Written once by install(), before any signal can arrive; kept only so the sources stay alive.
+    private var sources: [any DispatchSourceSignal] = []
 
     var isRaised: Bool { raised.load(ordering: .acquiring) }
 
@@ -25,7 +26,7 @@ final class InterruptFlag: Sendable {
                 onFirst(signalNumber)
             }
             source.resume()
-            sources.withLock { $0.append(source) }
+            sources.append(source)
         }
     }
 }

@@ -18,10 +18,10 @@ enum LiveJenkins {
 
     /// Builds clients for `ids` (all of the policy's controllers when empty), runs `body`, and shuts the
     /// HTTP client down whatever happens.
-    static func withControllers<Result: Sendable>(
+    static func withControllers<Value: Sendable>(
         policy: RotationPolicy, ids: Set<String>, env: CommandEnvironment,
-        _ body: ([Controller]) async throws -> Result
-    ) async throws -> Result {
+        _ body: ([Controller]) async throws -> Value
+    ) async throws -> Value {
         for id in ids where policy.controller(id) == nil {
             throw LiveJenkinsError.unknownController(id, known: policy.controllers.map(\.id))
         }
@@ -50,10 +50,10 @@ enum LiveJenkins {
 
     /// Rotation sessions: every needed secret must resolve before anything is sent (a configuration error
     /// otherwise, exit 2).
-    static func withSessions<Result: Sendable>(
+    static func withSessions<Value: Sendable>(
         policy: RotationPolicy, ids: Set<String>, env: CommandEnvironment,
-        _ body: ([String: ControllerSession]) async throws -> Result
-    ) async throws -> Result {
+        _ body: ([String: ControllerSession]) async throws -> Value
+    ) async throws -> Value {
         try await withControllers(policy: policy, ids: ids, env: env) { controllers in
             var sessions: [String: ControllerSession] = [:]
             for controller in controllers {

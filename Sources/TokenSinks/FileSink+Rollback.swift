@@ -1,0 +1,32 @@
+import Foundation
+import RotatorCore
+
+/// What the rotation engine needs from a file sink beyond delivery: the value it holds (self mode, and
+/// confirming a replaced token is dead), and putting back the previous content when a rotation is undone.
+extension FileSink {
+    public var holdsValues: Bool { true }
+
+    /// The token in the file, or nil when there is no file or no token in it.
+    public func heldValue() throws -> Secret? {
+        (try? readCurrentValue()) ?? nil
+    }
+
+    public func snapshot() throws -> SinkSnapshot? {
+        guard let data = FileManager.default.contents(atPath: path) else { return SinkSnapshot(content: nil) }
+        return SinkSnapshot(content: Secret(String(decoding: data, as: UTF8.self)))
+    }
+
+    /// Writes the previous content back atomically (mode 0600), or removes the file if there was none.
+    public func restore(_ snapshot: SinkSnapshot) async throws {
+        let path = self.path
+        guard let content = snapshot.content else {
+            if unlink(path) != 0 && errno != ENOENT {
+                throw SinkError.writeFailed(path: path, step: "remove the new file", reason: errnoDescription(errno))
+            }
+            return
+        }
+        try await BlockingWork.run {
+            try AtomicFileWriter.replaceContents(of: path, with: Array(content.reveal().utf8))
+        }
+    }
+}
