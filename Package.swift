@@ -127,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TokenSinksTests",
-            dependencies: ["TokenSinks", "RotatorCore"],
+            dependencies: ["TokenSinks", "RotatorCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import RotatorCore
+
+/// Turns a rule's `deliver` list into sinks for one rotation: file paths are rendered in path mode
+/// (no placeholder value may leave its folder), command arguments in text mode.
+public struct SinkFactory: Sendable {
+    /// Variables removed from every command sink's environment: the policy's `*_env` names.
+    public var scrubbedVariables: Set<String>
+    /// The environment command sinks start from: normally the tool's own.
+    public var baseEnvironment: [String: String]
+    /// SIGTERM-to-SIGKILL delay for a command past its timeout.
+    public var killGrace: Duration
+    public var logger: Logger
+
+    public init(
+        scrubbedVariables: Set<String> = [],
+        baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+        killGrace: Duration = .seconds(2), logger: Logger
+    ) {
+        self.scrubbedVariables = scrubbedVariables
+        self.baseEnvironment = baseEnvironment
+        self.killGrace = killGrace
+        self.logger = logger
+    }
+
+    /// One sink per entry of `configs`, in order.
+    public func makeSinks(_ configs: [SinkConfig], values: PlaceholderValues) throws -> [any SecretSink] {
+        try configs.map { try makeSink($0, values: values) }
+    }
+
+    public func makeSink(_ config: SinkConfig, values: PlaceholderValues) throws -> any SecretSink {
+        switch config {
+        case .file(let template, let format):
+            return try Self.renderFileSink(template, format: format, values: values)
+        case .command(let argv, let timeout):
+            let rendered = try argv.map { argument in
+                do {
+                    return try TokenNameTemplate.render(argument, values: values, mode: .text)
+                } catch let error as TemplateError {
+                    throw SinkError.invalidTemplate(sink: "command sink \(argv.first ?? "")", error)
+                }
+            }
+            return CommandSink(
+                argv: rendered, timeout: .seconds(timeout.seconds), scrubbedVariables: scrubbedVariables,
+                baseEnvironment: baseEnvironment, killGrace: killGrace, logger: logger)
+        }
+    }
+
+    /// The first file sink among `configs`, rendered: where self mode reads a token's current value.
+    public static func firstFileSink(in configs: [SinkConfig], values: PlaceholderValues) throws -> FileSink? {
+        guard let config = configs.first(where: { $0.filePath != nil }) else { return nil }
+        return try fileSink(config, values: values)
+    }
+
+    /// The rendered file sink for a `.file` config; nil for other kinds.
+    public static func fileSink(_ config: SinkConfig, values: PlaceholderValues) throws -> FileSink? {
+        guard case .file(let template, let format) = config else { return nil }
+        return try renderFileSink(template, format: format, values: values)
+    }
+
+    private static func renderFileSink(
+        _ template: String, format: FileSinkFormat, values: PlaceholderValues
+    ) throws -> FileSink {
+        do {
+            return FileSink(path: try TokenNameTemplate.renderPath(template, values: values), format: format)
+        } catch let error as TemplateError {
+            throw SinkError.invalidTemplate(sink: "file sink \(template)", error)
+        }
+    }
+}
