@@ -33,7 +33,7 @@ struct OfflineCommandTests {
     static let csv = """
         controller,user,name,uuid,created
         ci-main,alice,ci,0b6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e10,2026-01-05T00:00:00Z
-        ci-main,svc-deploy,deploy,1c6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e11,2026-05-20T00:00:00Z
+        ci-main,svc-deploy,deploy,1c6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e11,2026-05-05T00:00:00Z
         ci-edge,bob,laptop,2d6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e12,2026-05-25T00:00:00Z
         ci-edge,admin,root,3e6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e13,2024-01-01T00:00:00Z
 
@@ -67,6 +67,7 @@ struct OfflineCommandTests {
         #expect(byName["ci"]?["due"] as? String == "2026-03-22T00:00:00Z")
         #expect(byName["deploy"]?["action"] as? String == "rotate")
         #expect(byName["deploy"]?["rule"] as? String == "rules[0] {user: svc-*}")
+        #expect(byName["deploy"]?["overdue"] as? Bool == false)
         #expect(byName["laptop"]?["action"] as? String == "none")
         #expect(byName["root"]?["action"] as? String == "skip")
         #expect(byName["root"]?["overdue"] as? Bool == true)
@@ -230,7 +231,7 @@ struct OfflineCommandTests {
             to: "clash.csv")
         let duplicate = await world.run(["inventory", "import", clash])
         #expect(duplicate.status == 2)
-        #expect(duplicate.stderr.contains("line 2"))
+        #expect(duplicate.stderr.contains("clash.csv:2"))
         #expect(try world.databaseDump() == before)
     }
 

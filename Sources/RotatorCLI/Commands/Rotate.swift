@@ -56,9 +56,10 @@ extension RotatorCommand {
             let lock = try InventoryLock.acquire(forDatabaseAt: databasePath)
             defer { lock.release() }
             let inventory = try Inventory.open(path: databasePath)
-            let interrupt = InterruptFlag()
+            let interrupt = InterruptFlag.shared
+            let logger = env.logger
             interrupt.install { signal in
-                env.logger.warning("signal \(signal): finishing the tokens in flight, starting no new ones")
+                logger.warning("signal \(signal): finishing the tokens in flight, starting no new ones")
             }
             let started = Date()
             let now = global.clock(env)

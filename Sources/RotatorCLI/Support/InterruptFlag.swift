@@ -5,7 +5,11 @@ import Synchronization
 /// Turns SIGTERM and SIGINT into a flag the rotation engine polls before each new rotation, so that the
 /// token in flight is finished and recorded instead of being cut off (SPEC §4.8).
 final class InterruptFlag: @unchecked Sendable {
+    /// One per process: signals are process-wide.
+    static let shared = InterruptFlag()
+
     private let raised = Atomic<Bool>(false)
+    private let installed = Atomic<Bool>(false)
     // Written once by install(), before any signal can arrive; kept only so the sources stay alive.
     private var sources: [any DispatchSourceSignal] = []
 
@@ -15,8 +19,11 @@ final class InterruptFlag: @unchecked Sendable {
         raised.store(true, ordering: .releasing)
     }
 
-    /// Catches SIGTERM and SIGINT for the life of the process; a second signal of either kind exits at once.
+    /// Catches SIGTERM and SIGINT for the life of the process (the first call installs, later calls do
+    /// nothing); a second signal of either kind exits at once.
     func install(onFirst: @escaping @Sendable (Int32) -> Void) {
+        guard installed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        else { return }
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
