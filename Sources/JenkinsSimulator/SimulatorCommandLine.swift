@@ -122,6 +122,8 @@ public enum SimulatorCommandLine {
             print(usage)
             return 0
         }
+        // Catch the stop signals before the URL is printed: a caller may send SIGTERM as soon as it reads it.
+        let stopSignals = StopSignals()
         let simulator: JenkinsSimulator
         do {
             simulator = try await JenkinsSimulator.start(configuration)
@@ -130,16 +132,19 @@ public enum SimulatorCommandLine {
             return 1
         }
         FileHandle.standardOutput.write(Data("\(simulator.baseURL.absoluteString)\n".utf8))
-        await StopSignals.wait()
+        await stopSignals.wait()
         await simulator.stop()
         return 0
     }
 }
 
-/// Waits for SIGINT or SIGTERM using Dispatch signal sources.
-private enum StopSignals {
-    static func wait() async {
-        let (stream, continuation) = AsyncStream<Void>.makeStream()
+/// Catches SIGINT and SIGTERM with Dispatch signal sources from its creation on; ``wait()`` returns at the first.
+private struct StopSignals {
+    private let stream: AsyncStream<Void>
+    private let sources: [any DispatchSourceSignal]
+
+    init() {
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         var sources: [any DispatchSourceSignal] = []
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
@@ -148,6 +153,11 @@ private enum StopSignals {
             source.resume()
             sources.append(source)
         }
+        self.stream = stream
+        self.sources = sources
+    }
+
+    func wait() async {
         var iterator = stream.makeAsyncIterator()
         _ = await iterator.next()
         for source in sources { source.cancel() }

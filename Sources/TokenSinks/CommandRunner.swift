@@ -53,26 +53,39 @@ enum CommandRunner {
 
     private static func runBlocking(_ invocation: Invocation) throws -> Outcome {
         _ = BrokenPipeSignal.ignored
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: invocation.executable)
-        process.arguments = invocation.arguments
-        process.environment = invocation.environment
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        do {
-            try process.run()
-        } catch {
-            for handle in [input.fileHandleForWriting, output.fileHandleForReading, errors.fileHandleForReading] {
-                try? handle.close()
+        var attempt = 0
+        var launched: (Process, Pipe, Pipe, Pipe, DispatchSemaphore)?
+        while launched == nil {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: invocation.executable)
+            process.arguments = invocation.arguments
+            process.environment = invocation.environment
+            let input = Pipe()
+            let output = Pipe()
+            let errors = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = errors
+            let exited = DispatchSemaphore(value: 0)
+            process.terminationHandler = { _ in exited.signal() }
+            do {
+                try process.run()
+                launched = (process, input, output, errors, exited)
+            } catch {
+                for handle in [input.fileHandleForWriting, output.fileHandleForReading, errors.fileHandleForReading] {
+                    try? handle.close()
+                }
+                // ETXTBSY: another thread's fork still holds the program open for writing (it was just
+                // installed or replaced); that passes within milliseconds, so try again briefly.
+                attempt += 1
+                if attempt < 5, Self.isTextFileBusy(error) {
+                    usleep(20_000)
+                    continue
+                }
+                throw SinkError.launchFailed(command: invocation.command, reason: "\(error)")
             }
-            throw SinkError.launchFailed(command: invocation.command, reason: "\(error)")
         }
+        let (process, input, output, errors, exited) = launched!
         let processID = process.processIdentifier
 
         // The value fits in the pipe's buffer, so this cannot block; a program that exits without
@@ -187,6 +200,13 @@ enum CommandRunner {
         if kill(-processID, signal) != 0, errno == ESRCH {
             _ = kill(processID, signal)
         }
+    }
+}
+
+extension CommandRunner {
+    fileprivate static func isTextFileBusy(_ error: any Error) -> Bool {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        return underlying?.domain == NSPOSIXErrorDomain && underlying?.code == Int(ETXTBSY)
     }
 }
 
