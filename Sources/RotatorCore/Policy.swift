@@ -30,7 +30,8 @@ public struct RotationPolicy: Sendable, Equatable {
 
     /// The settings that govern one token: the first rule whose globs all match, else the defaults.
     public func resolve(controller: String, user: String, name: String) -> ResolvedRule {
-        for (index, rule) in rules.enumerated() where rule.match.matches(controller: controller, user: user, name: name) {
+        for (index, rule) in rules.enumerated() where rule.match.matches(controller: controller, user: user, name: name)
+        {
             return ResolvedRule(
                 ruleIndex: index, label: rule.label(index: index), skip: rule.skip,
                 settings: rule.overrides.applied(to: defaults))

@@ -38,6 +38,19 @@ public struct RotationContext: Sendable {
             message: message)
     }
 
+    /// An event about one token (outside a rotation's journal row).
+    func event(for token: TokenRecord, kind: String, _ message: String) -> InventoryEvent {
+        InventoryEvent(
+            at: now(), runID: runID, controller: token.controller, user: token.user, name: token.name,
+            uuid: token.uuid, kind: kind, message: message)
+    }
+
+    /// Marks a token revoked in Jenkins, with an event, in one transaction.
+    func recordRevoked(_ token: TokenRecord, _ message: String) throws {
+        try inventory.markRevoked(
+            uuid: token.uuid, at: now(), events: [event(for: token, kind: "token.revoked", message)])
+    }
+
     func metadata(_ rotation: RotationRecord) -> Logger.Metadata {
         var metadata: Logger.Metadata = [
             "controller": "\(rotation.controller)", "user": "\(rotation.user)", "token": "\(rotation.name)",
@@ -64,7 +77,8 @@ enum RotationSetupError: Error, CustomStringConvertible {
             let list = sinks.isEmpty ? "its rule has no file sink" : "none of \(sinks.joined(separator: ", ")) holds it"
             return "self mode needs the token's current value, but \(list); write the value there once (mode 0600)"
         case .expiryUnsupported(let controller, let version):
-            return "jenkins_expiry: on, but controller \(controller) runs Jenkins \(version?.description ?? "of unknown version"), "
+            return
+                "jenkins_expiry: on, but controller \(controller) runs Jenkins \(version?.description ?? "of unknown version"), "
                 + "older than 2.548 (no native token expiry); upgrade Jenkins or set jenkins_expiry: auto"
         case .noSinks:
             return "the rule delivers the new token nowhere (no deliver sinks); add a file or command sink"

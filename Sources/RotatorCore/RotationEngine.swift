@@ -12,7 +12,9 @@ public struct RotationEngine: Sendable {
         public var force: Bool
         public var graceOverride: TimeSpan?
 
-        public init(filter: TokenFilter = TokenFilter(), max: Int? = nil, force: Bool = false, graceOverride: TimeSpan? = nil) {
+        public init(
+            filter: TokenFilter = TokenFilter(), max: Int? = nil, force: Bool = false, graceOverride: TimeSpan? = nil
+        ) {
             self.filter = filter
             self.max = max
             self.force = force
@@ -82,7 +84,9 @@ public struct RotationEngine: Sendable {
             case .skip where entry.assessment.isManaged && entry.reason.hasPrefix("limit"):
                 work.append((token.controller, .skip(token, entry.reason)))
             case .resume:
-                work.append((token.controller, .skip(token, "an earlier rotation of this token is unresolved: \(entry.reason)")))
+                work.append(
+                    (token.controller, .skip(token, "an earlier rotation of this token is unresolved: \(entry.reason)"))
+                )
             default: break
             }
         }

@@ -95,7 +95,8 @@ struct RotationResume {
             try await session.api.revokeToken(user: token.user, uuid: newUUID, as: credential)
         } catch {
             rotation.outcome = .failed
-            rotation.error = "the undelivered new token \(newUUID) could not be revoked (\(error)); the next run tries again"
+            rotation.error =
+                "the undelivered new token \(newUUID) could not be revoked (\(error)); the next run tries again"
             try context.record(rotation, rotation.error!)
             await session.recordFailure(error)
             return TokenRotation(context: context, session: session, token: token, settings: .init()).result(rotation)
@@ -103,7 +104,8 @@ struct RotationResume {
         rotation.step = .rolledBack
         rotation.outcome = .failed
         rotation.finished = context.now()
-        rotation.error = "interrupted before the new token reached its sinks; the new token was revoked and the old one stays"
+        rotation.error =
+            "interrupted before the new token reached its sinks; the new token was revoked and the old one stays"
         try context.record(rotation, rotation.error!)
         return nil
     }
@@ -128,7 +130,8 @@ struct RotationResume {
             await session.recordFailure(error)
             rotation.step = .uncertain
             rotation.outcome = .uncertain
-            rotation.error = uncertainMessage(name: name, user: token.user, cause: "its security page could not be read: \(error)")
+            rotation.error = uncertainMessage(
+                name: name, user: token.user, cause: "its security page could not be read: \(error)")
             try context.record(rotation, rotation.error!)
             return worker.result(rotation)
         }
@@ -168,7 +171,8 @@ struct RotationResume {
         rotation.error = message
         return RotationResult(
             controller: rotation.controller, user: rotation.user, name: rotation.name, oldUUID: rotation.oldUUID,
-            newUUID: rotation.newUUID, outcome: rotation.step == .uncertain || rotation.step == .generating
+            newUUID: rotation.newUUID,
+            outcome: rotation.step == .uncertain || rotation.step == .generating
                 ? .uncertain : .inProgress, error: message)
     }
 }

@@ -25,7 +25,8 @@ public struct TokenRecord: Sendable, Equatable, Codable {
     /// For a retiring token: when its grace period ends.
     public var revokeAfter: Date?
     public var revokedAt: Date?
-    /// When this token was last replaced by a rotation (null until then).
+    /// When a rotation last put a token in this slot: on a successor, the rotation that minted it;
+    /// on a replaced token, the rotation that replaced it. Null for tokens no rotation touched.
     public var lastRotated: Date?
 
     public init(

@@ -66,7 +66,8 @@ public struct HistoryRow: OutputRecord, Equatable {
     public var fields: [FieldValue] {
         [
             .optionalInteger(rotation.id), .optionalInteger(rotation.runID), .text(rotation.controller),
-            .text(rotation.user), .text(rotation.name), .optionalText(rotation.oldUUID), .optionalText(rotation.newUUID),
+            .text(rotation.user), .text(rotation.name), .optionalText(rotation.oldUUID),
+            .optionalText(rotation.newUUID),
             .optionalText(rotation.newName), .text(rotation.step.rawValue),
             .text((rotation.outcome ?? Self.outcome(of: rotation.step)).rawValue), .instant(rotation.started),
             .optionalInstant(rotation.finished), .optionalText(rotation.error),

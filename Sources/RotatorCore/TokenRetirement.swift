@@ -24,20 +24,11 @@ struct TokenRetirement {
             result.outcome = .failed
             result.error = "revoking the retiring token failed (\(error)); it stays retiring and the next run retries"
             await session.recordFailure(error)
-            _ = try context.inventory.appendEvent(
-                InventoryEvent(
-                    at: context.now(), runID: context.runID, controller: token.controller, user: token.user,
-                    name: token.name, uuid: token.uuid, kind: "token.retire_failed", message: result.error!))
+            _ = try context.inventory.appendEvent(context.event(for: token, kind: "token.retire_failed", result.error!))
             context.logger.error("retire failed", metadata: metadata)
             return result
         }
-        try context.inventory.markRevoked(
-            uuid: token.uuid, at: context.now(),
-            events: [
-                InventoryEvent(
-                    at: context.now(), runID: context.runID, controller: token.controller, user: token.user,
-                    name: token.name, uuid: token.uuid, kind: "token.revoked", message: "grace period over; revoked")
-            ])
+        try context.recordRevoked(token, "grace period over; revoked")
         context.logger.info("retired", metadata: metadata)
         return result
     }

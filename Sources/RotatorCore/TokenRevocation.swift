@@ -27,7 +27,8 @@ public struct TokenRevocation: Sendable {
             try await session.api.revokeToken(user: token.user, uuid: token.uuid, as: credential)
             if let ownValue, token.fingerprint == nil || ownValue.fingerprint == token.fingerprint,
                 let problem = try await TokenRotation.confirmDead(
-                    api: session.api, credential: JenkinsCredential(user: token.user, secret: ownValue, kind: .apiToken))
+                    api: session.api, credential: JenkinsCredential(user: token.user, secret: ownValue, kind: .apiToken)
+                )
             {
                 result.outcome = .failed
                 result.error = problem
@@ -38,15 +39,10 @@ public struct TokenRevocation: Sendable {
             result.error = "revoking \(token.uuid) failed: \(error)"
             return result
         }
-        try context.inventory.markRevoked(
-            uuid: token.uuid, at: context.now(),
-            events: [
-                InventoryEvent(
-                    at: context.now(), runID: context.runID, controller: token.controller, user: token.user,
-                    name: token.name, uuid: token.uuid, kind: "token.revoked", message: "revoked by revoke --uuid")
-            ])
+        try context.recordRevoked(token, "revoked by revoke --uuid")
         context.logger.info(
-            "revoked", metadata: ["controller": "\(token.controller)", "user": "\(token.user)", "uuid": "\(token.uuid)"])
+            "revoked",
+            metadata: ["controller": "\(token.controller)", "user": "\(token.user)", "uuid": "\(token.uuid)"])
         return result
     }
 }
@@ -61,7 +57,8 @@ public struct TokenIssue: Sendable {
         self.session = session
     }
 
-    public func issue(user: String, name: String, reveal: (@Sendable (Secret) -> Void)?) async throws -> RotationResult {
+    public func issue(user: String, name: String, reveal: (@Sendable (Secret) -> Void)?) async throws -> RotationResult
+    {
         let template = TokenRecord(
             controller: session.config.id, user: user, name: name, uuid: "", created: context.now())
         let settings = context.policy.resolve(controller: session.config.id, user: user, name: name).settings

@@ -27,7 +27,8 @@ struct TokenRotation {
             runID: context.runID, controller: token.controller, user: token.user, name: token.name,
             oldUUID: replacesToken ? token.uuid : nil, step: .planned, started: started)
         rotation.id = try context.inventory.insertRotation(
-            rotation, events: [context.event(for: rotation, "planned: \(token.controller)/\(token.user)/\(token.name)")])
+            rotation, events: [context.event(for: rotation, "planned: \(token.controller)/\(token.user)/\(token.name)")]
+        )
         let values = PlaceholderValues(
             name: token.name, user: token.user, controller: token.controller, rotationInstant: started,
             rotation: String(rotation.id!))
@@ -43,7 +44,8 @@ struct TokenRotation {
             guard !sinks.isEmpty else { throw RotationSetupError.noSinks }
             oldValue = try Self.currentValue(in: sinks, fingerprint: token.fingerprint)
             credential = try Self.actingCredential(session: session, user: token.user, ownValue: oldValue, sinks: sinks)
-            expirationDays = try await Self.expirationDays(settings: settings, grace: grace, session: session, credential: credential)
+            expirationDays = try await Self.expirationDays(
+                settings: settings, grace: grace, session: session, credential: credential)
         } catch {
             return try await fail(&rotation, "could not start: \(error)", error: error)
         }
@@ -149,19 +151,21 @@ struct TokenRotation {
         let record = TokenRecord(
             controller: token.controller, user: token.user, name: rotation.newName ?? token.name,
             uuid: rotation.newUUID ?? "", created: rotation.started, state: .active,
-            fingerprint: rotation.newFingerprint)
+            fingerprint: rotation.newFingerprint, lastRotated: replacesToken ? now : nil)
         guard replacesToken else {
             rotation.step = .done
             rotation.outcome = .rotated
             rotation.finished = now
-            try context.inventory.add(record, addedAt: now, events: [context.event(for: rotation, "issued", uuid: record.uuid)])
+            try context.inventory.add(
+                record, addedAt: now, events: [context.event(for: rotation, "issued", uuid: record.uuid)])
             try context.record(rotation, "issued \(record.uuid)")
             logger.info("issued", metadata: context.metadata(rotation))
             return result(rotation)
         }
         if grace > .zero {
             let deadline = now + grace
-            try complete(&rotation, successor: record, oldState: .retiring(revokeAfter: deadline),
+            try complete(
+                &rotation, successor: record, oldState: .retiring(revokeAfter: deadline),
                 message: "rotated; old token retiring until \(Timestamp.format(deadline))")
             return result(rotation)
         }

@@ -33,7 +33,8 @@ struct CrashTests {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = [
-                "rotate", "--db", scenario.world.database, "--policy", scenario.world.policyPath, "--log-format", "json",
+                "rotate", "--db", scenario.world.database, "--policy", scenario.world.policyPath, "--log-format",
+                "json",
             ]
             process.environment = scenario.world.variables.merging(["PATH": "/usr/bin:/bin"]) { $1 }
             process.standardOutput = FileHandle.nullDevice
@@ -59,7 +60,9 @@ struct CrashTests {
 
             // Right after the crash: whatever the sink holds still authenticates.
             let afterCrash = try #require(scenario.sinkValue(alice), "k=\(k) \(hold): sink missing")
-            #expect(try await scenario.authenticates(afterCrash, as: "alice"), "k=\(k) \(hold): sink value dead after crash")
+            #expect(
+                try await scenario.authenticates(afterCrash, as: "alice"), "k=\(k) \(hold): sink value dead after crash"
+            )
 
             // The next run resolves what the crash left.
             let rerun = await scenario.world.run(["rotate", "--format", "json"])

@@ -57,7 +57,10 @@ struct OfflineCommandTests {
         #expect(result.status == 4)
         let rows = try #require(try decodeJSON(result.stdout) as? [[String: Any]])
         #expect(rows.count == 4)
-        for key in ["controller", "user", "name", "uuid", "created", "age_seconds", "due", "overdue", "action", "reason", "rule"] {
+        for key in [
+            "controller", "user", "name", "uuid", "created", "age_seconds", "due", "overdue", "action", "reason",
+            "rule",
+        ] {
             #expect(rows.allSatisfy { $0.keys.contains(key) }, "missing \(key)")
         }
         let byName = Dictionary(uniqueKeysWithValues: rows.map { ($0["name"] as! String, $0) })
@@ -100,8 +103,10 @@ struct OfflineCommandTests {
         let withPolicy = await world.run(["report", "--format", "json"])
         #expect(withPolicy.status == 4)
         let rows = try #require(try decodeJSON(withPolicy.stdout) as? [[String: Any]])
-        let keys = ["controller", "user", "name", "uuid", "created", "age_seconds", "state", "max_age_seconds", "due",
-            "overdue", "last_rotated", "fingerprint"]
+        let keys = [
+            "controller", "user", "name", "uuid", "created", "age_seconds", "state", "max_age_seconds", "due",
+            "overdue", "last_rotated", "fingerprint",
+        ]
         #expect(rows.allSatisfy { Set($0.keys) == Set(keys) })
         let deploy = try #require(rows.first { $0["name"] as? String == "deploy" })
         #expect(deploy["max_age_seconds"] as? Int == 30 * 86_400)
@@ -111,7 +116,8 @@ struct OfflineCommandTests {
         #expect(bare.status == 0, "\(bare.stderr)")
         let bareRows = try #require(try decodeJSON(bare.stdout) as? [[String: Any]])
         #expect(bareRows.count == 4)
-        #expect(bareRows.allSatisfy { $0["max_age_seconds"] is NSNull && $0["due"] is NSNull && $0["overdue"] is NSNull })
+        #expect(
+            bareRows.allSatisfy { $0["max_age_seconds"] is NSNull && $0["due"] is NSNull && $0["overdue"] is NSNull })
     }
 
     @Test("report --older-than filters by age and csv uses the JSON keys as its header")
@@ -119,7 +125,10 @@ struct OfflineCommandTests {
         let world = try await Self.seededWorld()
         let result = await world.run(["report", "--format", "csv", "--older-than", "60d"])
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "controller,user,name,uuid,created,age_seconds,state,max_age_seconds,due,overdue,last_rotated,fingerprint")
+        #expect(
+            lines.first
+                == "controller,user,name,uuid,created,age_seconds,state,max_age_seconds,due,overdue,last_rotated,fingerprint"
+        )
         #expect(lines.count == 3)
         #expect(lines.dropFirst().allSatisfy { $0.contains(",ci,") || $0.contains(",root,") })
     }
@@ -132,7 +141,9 @@ struct OfflineCommandTests {
         #expect(result.stdout.isEmpty)
         let rows = try #require(try decodeJSON(try String(contentsOfFile: target, encoding: .utf8)) as? [[String: Any]])
         #expect(rows.count == 4)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: world.folder).filter { $0.hasSuffix(".tmp") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: world.folder).filter {
+            $0.hasSuffix(".tmp")
+        }
         #expect(leftovers.isEmpty)
     }
 
@@ -186,8 +197,12 @@ struct OfflineCommandTests {
             (["audit", "--as-of", "yesterday"], "--as-of"),
             (["report", "--older-than", "9x"], "--older-than"),
             (["history", "--since", "forever"], "--since"),
-            (["inventory", "add", "--controller", "ci-main", "--user", "u", "--name", "n", "--uuid", "nope",
-              "--created", "2026-01-01T00:00:00Z"], "--uuid"),
+            (
+                [
+                    "inventory", "add", "--controller", "ci-main", "--user", "u", "--name", "n", "--uuid", "nope",
+                    "--created", "2026-01-01T00:00:00Z",
+                ], "--uuid"
+            ),
             (["inventory", "remove", "--uuid", "9f6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e99"], "9f6d1c2e"),
             (["audit", "--no-such-flag"], "--no-such-flag"),
             (["rotate", "--grace", "soon"], "--grace"),

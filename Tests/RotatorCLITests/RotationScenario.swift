@@ -83,7 +83,8 @@ struct RotationScenario {
         case .selfMode:
             authLine = "    mode: self\n"
         }
-        let sinks = (deliver ?? """
+        let sinks =
+            (deliver ?? """
                     - file: { path: "{sinks}/{controller}/{user}/{name}.token" }
                 """).replacingOccurrences(of: "{sinks}", with: world.path("sinks"))
         try world.writePolicy(

@@ -102,7 +102,8 @@ struct RotationTests {
 
     @Test("rotate --force --grace 0 replaces a token that is not due (the leaked-token path)")
     func breakGlass() async throws {
-        let scenario = try await RotationScenario.make(seeds: [Seed(user: "alice", name: "ci", ageDays: 1)], grace: "7d")
+        let scenario = try await RotationScenario.make(
+            seeds: [Seed(user: "alice", name: "ci", ageDays: 1)], grace: "7d")
         defer { Task { await scenario.stop() } }
         let notDue = await scenario.world.run(["rotate", "--format", "json"])
         #expect((try decodeJSON(notDue.stdout) as? [String: Any])?["rotated"] as? Int == 0)
@@ -210,7 +211,8 @@ struct RotationTests {
     @Test("a failing sink rolls back: the new token is revoked and every sink holds a working value")
     func sinkFails() async throws {
         let scripts = try TestWorld()
-        let failing = try scripts.write("#!/bin/sh\ncat >/dev/null\necho refused >&2\nexit 3\n", to: "push-secret", mode: 0o755)
+        let failing = try scripts.write(
+            "#!/bin/sh\ncat >/dev/null\necho refused >&2\nexit 3\n", to: "push-secret", mode: 0o755)
         let scenario = try await RotationScenario.make(
             deliver: """
                     - file: { path: "{sinks}/{controller}/{user}/{name}.token" }
@@ -266,8 +268,9 @@ struct RotationTests {
         let value = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(value.count == 34 && value.hasPrefix("11"))
         #expect(try await scenario.authenticates(value, as: "rotation-admin"))
-        #expect(try String(contentsOfFile: scenario.world.path("sinks/ci/rotation-admin/build.token"), encoding: .utf8)
-            == value + "\n")
+        #expect(
+            try String(contentsOfFile: scenario.world.path("sinks/ci/rotation-admin/build.token"), encoding: .utf8)
+                == value + "\n")
         let listed = await scenario.world.run(["inventory", "list", "--format", "json"])
         let rows = try #require(try decodeJSON(listed.stdout) as? [[String: Any]])
         let uuid = try #require(rows.first { $0["name"] as? String == "build" }?["uuid"] as? String)

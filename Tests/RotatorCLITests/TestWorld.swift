@@ -61,7 +61,8 @@ final class TestWorld: @unchecked Sendable {
         let target = path(relative)
         try FileManager.default.createDirectory(
             atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: target, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
+        _ = FileManager.default.createFile(
+            atPath: target, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
         return target
     }
 

@@ -158,8 +158,10 @@ struct PlannerTests {
     @Test("retiring tokens are retired once their grace has passed, and revoked ones are not planned")
     func retiring() {
         let planner = Planner(policy: Self.policy(), asOf: Self.asOf)
-        let passed = Self.token("a", created: "2026-05-01T00:00:00Z", state: .retiring, revokeAfter: "2026-06-01T00:00:00Z")
-        let pending = Self.token("b", created: "2026-05-01T00:00:00Z", state: .retiring, revokeAfter: "2026-06-01T00:00:01Z")
+        let passed = Self.token(
+            "a", created: "2026-05-01T00:00:00Z", state: .retiring, revokeAfter: "2026-06-01T00:00:00Z")
+        let pending = Self.token(
+            "b", created: "2026-05-01T00:00:00Z", state: .retiring, revokeAfter: "2026-06-01T00:00:01Z")
         let revoked = Self.token("c", created: "2025-01-01T00:00:00Z", state: .revoked)
         let plan = planner.plan([passed, pending, revoked])
         #expect(plan.map(\.action) == [.retire, PlanAction.none])

@@ -22,13 +22,18 @@ struct TimestampTests {
 
     @Test(
         "rejects what is not an instant",
-        arguments: ["", "2026", "2026-13-01", "2026-02-30", "2027-02-29", "2026-01-05T25:00:00Z", "2026-01-05T00:00:00",
-            "2026-01-05T00:00Z", "yesterday", "2026-01-05T00:00:00Zjunk", "2026-01-05T00:00:00.Z", "2026-01-05T00:00:60Z"])
+        arguments: [
+            "", "2026", "2026-13-01", "2026-02-30", "2027-02-29", "2026-01-05T25:00:00Z", "2026-01-05T00:00:00",
+            "2026-01-05T00:00Z", "yesterday", "2026-01-05T00:00:00Zjunk", "2026-01-05T00:00:00.Z",
+            "2026-01-05T00:00:60Z",
+        ])
     func rejects(text: String) {
         #expect(Timestamp.parse(text) == nil)
     }
 
-    @Test("formats whole seconds in UTC and round-trips", arguments: [0.0, 1_767_571_200.0, 1_835_438_400.0, -86_400.0, 4_102_444_799.0])
+    @Test(
+        "formats whole seconds in UTC and round-trips",
+        arguments: [0.0, 1_767_571_200.0, 1_835_438_400.0, -86_400.0, 4_102_444_799.0])
     func roundTrip(seconds: Double) throws {
         let date = Date(timeIntervalSince1970: seconds)
         let text = Timestamp.format(date)

@@ -19,7 +19,9 @@ extension RotatorCommand {
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
             let policy = try global.loadPolicy(env)
-            env.stdout.write("policy \(policy.source): valid (\(policy.controllers.count) controllers, \(policy.rules.count) rules)\n")
+            env.stdout.write(
+                "policy \(policy.source): valid (\(policy.controllers.count) controllers, \(policy.rules.count) rules)\n"
+            )
             let healthy = try await LiveJenkins.withControllers(policy: policy, ids: Set(controllers), env: env) {
                 controllers in
                 var allHealthy = true
@@ -33,7 +35,8 @@ extension RotatorCommand {
                         let check = await controller.client.check(as: credential)
                         let expiryProblem = Self.expiryProblem(check, policy, controller.config)
                         line = Self.describe(
-                            check, config: controller.config, hasCredential: credential != nil, extraProblem: expiryProblem)
+                            check, config: controller.config, hasCredential: credential != nil,
+                            extraProblem: expiryProblem)
                         allHealthy = allHealthy && check.isHealthy && expiryProblem == nil
                     }
                     env.stdout.write(line + "\n")
@@ -69,7 +72,9 @@ extension RotatorCommand {
         }
 
         /// `jenkins_expiry: on` against a Jenkins older than 2.548 is a check error (SPEC §7).
-        static func expiryProblem(_ check: ControllerCheck, _ policy: RotationPolicy, _ config: ControllerConfig) -> String? {
+        static func expiryProblem(_ check: ControllerCheck, _ policy: RotationPolicy, _ config: ControllerConfig)
+            -> String?
+        {
             let demandsExpiry =
                 policy.defaults.jenkinsExpiry == .on
                 || policy.rules.contains {

@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
-import JenkinsSimulator
 import InventoryStore
+import JenkinsSimulator
+import Logging
 import RotatorCore
 
 extension RotatorCommand {
     struct Demo: EnvironmentCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Watch a real rotation: an in-process Jenkins simulator, an aged inventory, audit → rotate → report.",
+            abstract:
+                "Watch a real rotation: an in-process Jenkins simulator, an aged inventory, audit → rotate → report.",
             discussion: """
                 Starts jenkins-sim on a free loopback port, writes a policy, an inventory of aged tokens and their \
                 current values (file sinks) into a temporary folder, then runs the real audit, rotate and report \
@@ -34,17 +36,27 @@ extension RotatorCommand {
             defer { Task { await simulator.stop() } }
             let paths = try scenario.write(into: folder, jenkinsURL: simulator.baseURL)
 
+            // The steps run in this process with this environment: quiet text logs, and the demo's admin password.
             var demoEnv = env
             demoEnv.variables[DemoScenario.passwordVariable] = DemoScenario.adminPassword
-            let common = ["--db", paths.database, "--policy", paths.policy, "--log-format", "text", "--log-level", "warning"]
+            let stderr = env.stderr
+            demoEnv.logger = Logger(label: "token-rotator") { label in
+                StderrLogHandler(label: label, format: .text, level: .warning, output: stderr)
+            }
+            let common = ["--db", paths.database, "--policy", paths.policy]
             let out = env.stdout
-            out.write("token-rotator demo: jenkins-sim (Jenkins \(simulator.configuration.jenkinsVersion)) at \(simulator.baseURL.absoluteString)\n")
+            out.write(
+                "token-rotator demo: jenkins-sim (Jenkins \(simulator.configuration.jenkinsVersion)) at \(simulator.baseURL.absoluteString)\n"
+            )
             out.write("policy, inventory and token files in \(folder)\n")
 
             let steps: [(String, [String])] = [
                 ("inventory list: the tokens we manage, before", ["inventory", "list"]),
                 ("audit: what rotate will do (changes nothing)", ["audit"]),
-                ("rotate: crumb + session, mint, deliver to files, verify with whoAmI, revoke the old token", ["rotate"]),
+                (
+                    "rotate: crumb + session, mint, deliver to files, verify with whoAmI, revoke the old token",
+                    ["rotate"]
+                ),
                 ("report: token age after the rotation", ["report"]),
                 ("history: the rotation journal", ["history"]),
             ]
@@ -150,7 +162,8 @@ struct DemoScenario {
             let file = "\(tokenFolder)/\(name).\(isService ? "env" : "token")"
             let content =
                 isService
-                ? "JENKINS_URL=\(jenkinsURL.absoluteString)\nJENKINS_USER=\(user)\nJENKINS_TOKEN=\(value)\n" : value + "\n"
+                ? "JENKINS_URL=\(jenkinsURL.absoluteString)\nJENKINS_USER=\(user)\nJENKINS_TOKEN=\(value)\n"
+                : value + "\n"
             guard
                 FileManager.default.createFile(
                     atPath: file, contents: Data(content.utf8), attributes: [.posixPermissions: 0o600])

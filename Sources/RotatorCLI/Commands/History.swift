@@ -11,7 +11,8 @@ extension RotatorCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: RowFormatOption
 
-        @Option(help: ArgumentHelp("Only rotations started within this long before now (e.g. 7d).", valueName: "duration"))
+        @Option(
+            help: ArgumentHelp("Only rotations started within this long before now (e.g. 7d).", valueName: "duration"))
         var since: String?
 
         @Option(help: ArgumentHelp("Only rotations of this token (old or new uuid).", valueName: "uuid"))

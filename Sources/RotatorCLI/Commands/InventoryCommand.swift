@@ -33,7 +33,8 @@ extension RotatorCommand.InventoryCommand {
             guard Timestamp.parse(created) != nil else {
                 throw ValidationError("--created \(created) is not an ISO 8601 instant (e.g. 2026-01-05T00:00:00Z)")
             }
-            for (flag, value) in [("--controller", controller), ("--user", user), ("--name", name)] where value.isEmpty {
+            for (flag, value) in [("--controller", controller), ("--user", user), ("--name", name)] where value.isEmpty
+            {
                 throw ValidationError("\(flag) must not be empty")
             }
         }
@@ -127,10 +128,12 @@ extension RotatorCommand.InventoryCommand {
                 events: [
                     InventoryEvent(
                         at: global.now(env), controller: removed.controller, user: removed.user, name: removed.name,
-                        uuid: removed.uuid, kind: "token.removed", message: "forgotten by inventory remove (not revoked)")
+                        uuid: removed.uuid, kind: "token.removed",
+                        message: "forgotten by inventory remove (not revoked)")
                 ])
-            env.stderr.write("removed \(removed.controller)/\(removed.user)/\(removed.name) (\(removed.uuid)); "
-                + "it was not revoked in Jenkins\n")
+            env.stderr.write(
+                "removed \(removed.controller)/\(removed.user)/\(removed.name) (\(removed.uuid)); "
+                    + "it was not revoked in Jenkins\n")
             return .success
         }
     }

@@ -17,22 +17,24 @@ extension RotatorCommand {
         @Option(help: "The controller id, as in the policy.") var controller: String
         @Option(help: "The Jenkins user the token is for.") var user: String
         @Option(help: "The token's logical name (the policy's token_name may decorate it).") var name: String
-        @Flag(name: .customLong("stdout"), help: "Also print the new value on stdout (opt-in; nothing else goes to stdout).")
+        @Flag(
+            name: .customLong("stdout"),
+            help: "Also print the new value on stdout (opt-in; nothing else goes to stdout).")
         var printValue = false
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
-            let policy = try global.loadPolicy(env)
-            let databasePath = global.databasePath(env)
-            let lock = try InventoryLock.acquire(forDatabaseAt: databasePath)
-            defer { lock.release() }
-            let inventory = try Inventory.open(path: databasePath)
+            let locked = try LockedInventory(global, env)
+            defer { locked.release() }
+            let (policy, inventory) = (locked.policy, locked.inventory)
             let reveal = printValue ? Self.printer(env.stdout) : nil
-            let context = try RunContext.make(policy: policy, inventory: inventory, global: global, env: env, mode: "issue")
+            let context = try RunContext.make(
+                policy: policy, inventory: inventory, global: global, env: env, mode: "issue")
             let result = try await LiveJenkins.withSessions(policy: policy, ids: [controller], env: env) { sessions in
                 try await issue(in: sessions, context: context, reveal: reveal)
             }
-            env.stderr.write("issue \(controller)/\(user)/\(name): \(result.outcome.rawValue)"
-                + (result.newUUID.map { " \($0)" } ?? "") + (result.error.map { ": \($0)" } ?? "") + "\n")
+            env.stderr.write(
+                "issue \(controller)/\(user)/\(name): \(result.outcome.rawValue)"
+                    + (result.newUUID.map { " \($0)" } ?? "") + (result.error.map { ": \($0)" } ?? "") + "\n")
             return result.outcome == .rotated && result.error == nil ? .success : .tokenFailures
         }
 
@@ -60,17 +62,16 @@ extension RotatorCommand {
         @Option(help: "The token's uuid.") var uuid: String
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
-            let policy = try global.loadPolicy(env)
-            let databasePath = global.databasePath(env)
-            let lock = try InventoryLock.acquire(forDatabaseAt: databasePath)
-            defer { lock.release() }
-            let inventory = try Inventory.open(path: databasePath)
+            let locked = try LockedInventory(global, env)
+            defer { locked.release() }
+            let (policy, inventory) = (locked.policy, locked.inventory)
             guard let token = try inventory.token(uuid: uuid.lowercased()) else {
-                throw InventoryError.unknownUUID(path: databasePath, uuid: uuid)
+                throw InventoryError.unknownUUID(path: inventory.path, uuid: uuid)
             }
             let result = try await LiveJenkins.withSessions(policy: policy, ids: [token.controller], env: env) {
                 sessions in
-                let context = try RunContext.make(policy: policy, inventory: inventory, global: global, env: env, mode: "revoke")
+                let context = try RunContext.make(
+                    policy: policy, inventory: inventory, global: global, env: env, mode: "revoke")
                 let result = try await TokenRevocation(context: context.rotation, session: sessions[token.controller]!)
                     .revoke(token)
                 context.finish(result)
@@ -107,7 +108,8 @@ struct RunContext {
         guard let runID = rotation.runID else { return }
         let summary = RunSummary(runID: runID, asOf: rotation.now(), results: [result])
         try? inventory.finishRun(
-            id: runID, counts: summary.counts, exitCode: summary.hasFailures ? 1 : 0, finished: rotation.now(), events: [])
+            id: runID, counts: summary.counts, exitCode: summary.hasFailures ? 1 : 0, finished: rotation.now(),
+            events: [])
     }
 }
 
@@ -115,6 +117,7 @@ extension SinkFactory {
     /// The sinks of a live run: sink commands inherit the tool's environment minus every variable the
     /// policy names in a `*_env` key.
     static func live(policy: RotationPolicy, env: CommandEnvironment) -> SinkFactory {
-        SinkFactory(scrubbedVariables: Set(policy.namedSecretVariables), baseEnvironment: env.variables, logger: env.logger)
+        SinkFactory(
+            scrubbedVariables: Set(policy.namedSecretVariables), baseEnvironment: env.variables, logger: env.logger)
     }
 }

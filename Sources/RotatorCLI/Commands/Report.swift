@@ -32,7 +32,8 @@ extension RotatorCommand {
 
         func validate() throws {
             if let olderThan, TimeSpan(parsing: olderThan) == nil {
-                throw ValidationError("--older-than \(olderThan) is not a duration (use 30s, 15m, 12h, 90d, 2w or 1d12h)")
+                throw ValidationError(
+                    "--older-than \(olderThan) is not a duration (use 30s, 15m, 12h, 90d, 2w or 1d12h)")
             }
         }
 

@@ -27,7 +27,8 @@ extension RotatorCommand {
         @Flag(help: "Rotate matching tokens even when they are not due (e.g. a leaked token: --force --grace 0).")
         var force = false
 
-        @Option(help: ArgumentHelp("Override every rule's grace period for this run (e.g. 0s, 1d).", valueName: "duration"))
+        @Option(
+            help: ArgumentHelp("Override every rule's grace period for this run (e.g. 0s, 1d).", valueName: "duration"))
         var grace: String?
 
         @Flag(name: .customLong("dry-run"), help: "Print what `audit` prints and exit as it does; change nothing.")
@@ -51,11 +52,9 @@ extension RotatorCommand {
                     global: global, format: output.format, filter: filters.filter, max: max, force: force
                 ).run(env)
             }
-            let policy = try global.loadPolicy(env)
-            let databasePath = global.databasePath(env)
-            let lock = try InventoryLock.acquire(forDatabaseAt: databasePath)
-            defer { lock.release() }
-            let inventory = try Inventory.open(path: databasePath)
+            let locked = try LockedInventory(global, env)
+            defer { locked.release() }
+            let (policy, inventory) = (locked.policy, locked.inventory)
             let interrupt = InterruptFlag.shared
             let logger = env.logger
             interrupt.install { signal in
@@ -70,7 +69,8 @@ extension RotatorCommand {
                 let context = RotationContext(
                     policy: policy, inventory: inventory, sinks: sinks, now: now, logger: env.logger)
                 let options = RotationEngine.Options(
-                    filter: filters.filter, max: max, force: force, graceOverride: grace.flatMap(TimeSpan.init(parsing:)))
+                    filter: filters.filter, max: max, force: force,
+                    graceOverride: grace.flatMap(TimeSpan.init(parsing:)))
                 return try await RotationEngine(
                     context: context, options: options, sessions: sessions, shouldStop: { interrupt.isRaised }
                 ).run()
@@ -103,13 +103,13 @@ struct RunSummaryPrinter {
             output.write(text)
             let rows = BufferOutput()
             let writer = RecordWriter<RotationResultRow>(format: .json, output: rows)
-            summary.results.forEach { writer.write(RotationResultRow($0)) }
+            for result in summary.results { writer.write(RotationResultRow(result)) }
             writer.finish()
             output.write(rows.text.trimmingCharacters(in: .newlines).replacingOccurrences(of: "\n", with: "\n  "))
             output.write("\n}\n")
         case .csv, .table:
             let writer = RecordWriter<RotationResultRow>(format: format, output: output)
-            summary.results.forEach { writer.write(RotationResultRow($0)) }
+            for result in summary.results { writer.write(RotationResultRow(result)) }
             writer.finish()
             if format == .table {
                 output.write(

@@ -8,7 +8,8 @@ enum CLIError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .unreadableFile(let path, let reason): "cannot read \(path): \(reason)"
-        case .unwritableFile(let path, let reason): "cannot write \(path): \(reason); check the folder exists and is writable"
+        case .unwritableFile(let path, let reason):
+            "cannot write \(path): \(reason); check the folder exists and is writable"
         }
     }
 }

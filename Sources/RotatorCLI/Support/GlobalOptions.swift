@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import InventoryStore
 import Logging
 import RotatorCore
 
@@ -27,7 +28,9 @@ struct GlobalOptions: ParsableArguments {
             valueName: "ISO8601"))
     var asOf: String?
 
-    @Option(name: .customLong("log-format"), help: "Log format on stderr: text or json (default: text on a terminal, else json).")
+    @Option(
+        name: .customLong("log-format"),
+        help: "Log format on stderr: text or json (default: text on a terminal, else json).")
     var logFormat: LogFormatArgument?
 
     @Option(
@@ -126,5 +129,24 @@ struct TokenFilterOptions: ParsableArguments {
 
     var filter: TokenFilter {
         TokenFilter(controllers: Set(controllers), user: user.map(Glob.init), name: name.map(Glob.init))
+    }
+}
+
+/// What every command that changes tokens starts from: the policy, the inventory's run lock (exit 3 when
+/// another run holds it), and the inventory itself. The lock is held until ``release()`` or deinit.
+struct LockedInventory {
+    var policy: RotationPolicy
+    var lock: InventoryLock
+    var inventory: Inventory
+
+    init(_ global: GlobalOptions, _ env: CommandEnvironment) throws {
+        policy = try global.loadPolicy(env)
+        let path = global.databasePath(env)
+        lock = try InventoryLock.acquire(forDatabaseAt: path)
+        inventory = try Inventory.open(path: path)
+    }
+
+    func release() {
+        lock.release()
     }
 }

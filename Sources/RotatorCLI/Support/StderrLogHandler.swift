@@ -57,7 +57,8 @@ public struct StderrLogHandler: LogHandler {
         case .string(let text): text
         case .stringConvertible(let convertible): convertible.description
         case .array(let values): values.map(flatten).joined(separator: ",")
-        case .dictionary(let values): values.keys.sorted().map { "\($0):\(flatten(values[$0]!))" }.joined(separator: ",")
+        case .dictionary(let values):
+            values.keys.sorted().map { "\($0):\(flatten(values[$0]!))" }.joined(separator: ",")
         }
     }
 }
