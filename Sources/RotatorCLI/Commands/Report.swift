@@ -16,8 +16,8 @@ extension RotatorCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "Output format: table, json or csv.")
-        var format: RowFormat = .table
+        @Option(help: "Output format: table, json, csv, prometheus (node-exporter textfile) or html (a self-contained page).")
+        var format: ReportFormat = .table
 
         @Option(
             name: .customLong("older-than"),
@@ -43,15 +43,36 @@ extension RotatorCommand {
             let asOf = global.now(env)
             let minimumAge = olderThan.flatMap(TimeSpan.init(parsing:))
             let destination: any TextOutput = output == nil ? env.stdout : BufferOutput()
-            let writer = RecordWriter<TokenReportRow>(format: format, output: destination)
             var overdue = 0
-            try inventory.forEachToken(includeRevoked: all) { token in
-                let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
-                if let minimumAge, assessment.age <= minimumAge { return }
-                writer.write(TokenReportRow(assessment))
+            let include: (TokenAssessment) -> Bool = { assessment in
+                if let minimumAge, assessment.age <= minimumAge { return false }
                 if assessment.isManaged && assessment.overdue { overdue += 1 }
+                return true
             }
-            writer.finish()
+            switch format {
+            case .table, .json, .csv:
+                let writer = RecordWriter<TokenReportRow>(format: RowFormat(rawValue: format.rawValue)!, output: destination)
+                try inventory.forEachToken(includeRevoked: all) { token in
+                    let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
+                    if include(assessment) { writer.write(TokenReportRow(assessment)) }
+                }
+                writer.finish()
+            case .prometheus:
+                var report = PrometheusReport(hasPolicy: policy != nil, asOf: asOf)
+                try inventory.forEachToken(includeRevoked: false) { token in
+                    let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
+                    if include(assessment) { report.add(assessment) }
+                }
+                destination.write(report.render())
+            case .html:
+                var report = HTMLReport(asOf: asOf, source: policy?.source ?? inventory.path)
+                try inventory.forEachToken(includeRevoked: all) { token in
+                    let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
+                    if include(assessment) { report.add(assessment) }
+                }
+                destination.write(report.render())
+            }
+            destination.flush()
             if let output, let buffer = destination as? BufferOutput {
                 try AtomicFile.write(buffer.text, to: output)
             }
@@ -61,3 +82,8 @@ extension RotatorCommand {
 }
 
 typealias Report = RotatorCommand.Report
+
+/// `report --format`: the row formats plus the two report-only ones.
+enum ReportFormat: String, CaseIterable, ExpressibleByArgument {
+    case table, json, csv, prometheus, html
+}

@@ -1,0 +1,69 @@
+import Foundation
+import RotatorCore
+import Testing
+
+/// `report --format prometheus` and `--format html` over the offline fixture (four tokens as of 2026-06-01:
+/// alice/ci overdue, svc-deploy/deploy due, bob/laptop fresh, admin/root unmanaged by a skip rule).
+@Suite("Report formats")
+struct ReportFormatTests {
+    @Test("prometheus: HELP and TYPE lines, one sample per managed token, unmanaged tokens left out")
+    func prometheus() async throws {
+        let world = try await OfflineCommandTests.seededWorld()
+        let result = await world.run(["report", "--format", "prometheus"])
+        #expect(result.status == 4)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        for metric in [
+            "token_rotator_token_age_seconds", "token_rotator_token_max_age_seconds",
+            "token_rotator_token_due_timestamp_seconds", "token_rotator_token_overdue",
+            "token_rotator_report_timestamp_seconds",
+        ] {
+            #expect(lines.contains { $0.hasPrefix("# HELP \(metric) ") })
+            #expect(lines.contains("# TYPE \(metric) gauge"))
+        }
+        let samples = lines.filter { !$0.hasPrefix("#") }
+        #expect(samples.filter { $0.hasPrefix("token_rotator_token_age_seconds{") }.count == 3)
+        #expect(!result.stdout.contains("name=\"root\""))
+        #expect(
+            samples.contains(
+                "token_rotator_token_overdue{controller=\"ci-main\",name=\"ci\",user=\"alice\","
+                    + "uuid=\"0b6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e10\"} 1"))
+        #expect(
+            samples.contains(
+                "token_rotator_token_max_age_seconds{controller=\"ci-main\",name=\"deploy\",user=\"svc-deploy\","
+                    + "uuid=\"1c6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e11\"} 2592000"))
+        #expect(samples.contains("token_rotator_report_timestamp_seconds 1780272000"))
+    }
+
+    @Test("prometheus --output replaces the textfile atomically")
+    func prometheusOutput() async throws {
+        let world = try await OfflineCommandTests.seededWorld()
+        let target = world.path("textfile/tokens.prom")
+        _ = try world.write("stale\n", to: "textfile/tokens.prom", mode: 0o644)
+        let result = await world.run(["report", "--format", "prometheus", "--output", target])
+        #expect(result.stdout.isEmpty)
+        let text = try String(contentsOfFile: target, encoding: .utf8)
+        #expect(text.hasPrefix("# HELP token_rotator_token_age_seconds"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: world.path("textfile"))
+        #expect(leftovers == ["tokens.prom"])
+    }
+
+    @Test("html: one self-contained page whose summary, chart and table agree with the data")
+    func html() async throws {
+        let world = try await OfflineCommandTests.seededWorld()
+        world.now = Timestamp.parse("2026-05-30T00:00:00Z")
+        let result = await world.run(["report", "--format", "html"])
+        let page = result.stdout
+        #expect(page.hasPrefix("<!DOCTYPE html>"))
+        #expect(!page.contains("<script"))
+        #expect(!page.contains(" src=") && !page.contains(" href=") && !page.contains("<link"))
+        #expect(page.contains("id=\"tokens\" data-value=\"4\""))
+        #expect(page.contains("id=\"overdue\" data-value=\"1\""))
+        // svc-deploy/deploy: due 2026-05-28 (past, not overdue); nothing else falls due within 7 days.
+        #expect(page.contains("id=\"due-this-week\" data-value=\"1\""))
+        #expect(page.components(separatedBy: "<tr").count - 1 == 5)
+        #expect(page.components(separatedBy: "<tr class=\"overdue\"").count - 1 == 1)
+        #expect(page.contains("<svg"))
+        #expect(page.contains("class=\"bucket-3\"") && page.contains("data-controller=\"ci-main\" data-count=\"1\""))
+        #expect(!page.contains("data-controller=\"ci-edge\" data-count=\"2\""))
+    }
+}
