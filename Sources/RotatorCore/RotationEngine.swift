@@ -28,6 +28,8 @@ public struct RotationEngine: Sendable {
     public var sessions: [String: ControllerSession]
     /// Checked before each new rotation: SIGTERM/SIGINT set it, and the run then starts nothing new.
     public var shouldStop: @Sendable () -> Bool
+    /// Told after each token of the main pass (for a progress line on a terminal).
+    public var progress: (@Sendable (RunProgress) -> Void)?
 
     public init(
         context: RotationContext, options: Options, sessions: [String: ControllerSession],
@@ -90,7 +92,8 @@ public struct RotationEngine: Sendable {
             default: break
             }
         }
-        results += try await execute(work, context: context)
+        let tracker = ProgressTracker(total: work.count, report: progress)
+        results += try await execute(work, context: context, tracker: tracker)
 
         let summary = RunSummary(runID: runID, asOf: asOf, results: results, interrupted: shouldStop())
         try context.inventory.finishRun(
@@ -100,7 +103,9 @@ public struct RotationEngine: Sendable {
     }
 
     /// Runs work items grouped by controller: controllers in parallel, each with its own concurrency.
-    private func execute(_ items: [(String, WorkItem)], context: RotationContext) async throws -> [RotationResult] {
+    private func execute(
+        _ items: [(String, WorkItem)], context: RotationContext, tracker: ProgressTracker? = nil
+    ) async throws -> [RotationResult] {
         var byController: [String: [WorkItem]] = [:]
         var order: [String] = []
         for (controller, item) in items {
@@ -111,7 +116,7 @@ public struct RotationEngine: Sendable {
             for controller in order {
                 let items = byController[controller]!
                 group.addTask {
-                    try await runController(controller, items: items, context: context)
+                    try await runController(controller, items: items, context: context, tracker: tracker)
                 }
             }
             var results: [RotationResult] = []
@@ -121,7 +126,7 @@ public struct RotationEngine: Sendable {
     }
 
     private func runController(
-        _ controller: String, items: [WorkItem], context: RotationContext
+        _ controller: String, items: [WorkItem], context: RotationContext, tracker: ProgressTracker?
     ) async throws -> [RotationResult] {
         guard let session = sessions[controller] else {
             return items.map { skipped($0, "controller \(controller) is not in the policy or was filtered out") }
@@ -133,9 +138,9 @@ public struct RotationEngine: Sendable {
                 group.addTask {
                     var results: [RotationResult] = []
                     while let item = queue.next() {
-                        if let result = try await perform(item, session: session, context: context) {
-                            results.append(result)
-                        }
+                        let result = try await perform(item, session: session, context: context)
+                        if let result { results.append(result) }
+                        tracker?.advance(failed: result?.needsAttention ?? false)
                     }
                     return results
                 }
@@ -180,6 +185,52 @@ public struct RotationEngine: Sendable {
                 controller: rotation.controller, user: rotation.user, name: rotation.name, oldUUID: rotation.oldUUID,
                 newUUID: rotation.newUUID, outcome: .inProgress, error: reason)
         }
+    }
+}
+
+/// How far a run has come: tokens handled of the total, failures so far, and when it started.
+public struct RunProgress: Sendable, Equatable {
+    public var done: Int
+    public var total: Int
+    public var failures: Int
+    public var elapsed: TimeInterval
+
+    public init(done: Int, total: Int, failures: Int, elapsed: TimeInterval) {
+        self.done = done
+        self.total = total
+        self.failures = failures
+        self.elapsed = elapsed
+    }
+
+    /// A straight-line estimate of the time left.
+    public var remaining: TimeInterval? {
+        guard done > 0, total > done else { return nil }
+        return elapsed / Double(done) * Double(total - done)
+    }
+}
+
+/// Counts finished work items across a run's workers.
+final class ProgressTracker: Sendable {
+    private let state = Mutex((done: 0, failures: 0))
+    private let total: Int
+    private let started = ContinuousClock.now
+    private let report: (@Sendable (RunProgress) -> Void)?
+
+    init(total: Int, report: (@Sendable (RunProgress) -> Void)?) {
+        self.total = total
+        self.report = report
+    }
+
+    func advance(failed: Bool) {
+        guard let report else { return }
+        let (done, failures) = state.withLock { state in
+            state.done += 1
+            if failed { state.failures += 1 }
+            return (state.done, state.failures)
+        }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        report(RunProgress(done: done, total: total, failures: failures, elapsed: seconds))
     }
 }
 

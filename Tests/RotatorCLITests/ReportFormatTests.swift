@@ -2,6 +2,8 @@ import Foundation
 import RotatorCore
 import Testing
 
+@testable import RotatorCLI
+
 /// `report --format prometheus` and `--format html` over the offline fixture (four tokens as of 2026-06-01:
 /// alice/ci overdue, svc-deploy/deploy due, bob/laptop fresh, admin/root unmanaged by a skip rule).
 @Suite("Report formats")
@@ -65,5 +67,28 @@ struct ReportFormatTests {
         #expect(page.contains("<svg"))
         #expect(page.contains("class=\"bucket-3\"") && page.contains("data-controller=\"ci-main\" data-count=\"1\""))
         #expect(!page.contains("data-controller=\"ci-edge\" data-count=\"2\""))
+    }
+}
+
+@Suite("Progress line")
+struct ProgressLineTests {
+    @Test("shows done/total, failures and time left, and ends the line when done")
+    func draws() {
+        let output = BufferOutput()
+        let line = ProgressLine(output: output)
+        line.draw(RunProgress(done: 5, total: 20, failures: 1, elapsed: 10))
+        #expect(output.text.hasSuffix("[5/20] 1 failed ~30s left"))
+        line.draw(RunProgress(done: 20, total: 20, failures: 1, elapsed: 40))
+        #expect(output.text.hasSuffix("[20/20] 1 failed\n"))
+        #expect(ProgressLine.duration(125) == "2m05s")
+    }
+
+    @Test("a run whose stderr is not a terminal draws no progress")
+    func notOnPipes() async throws {
+        let scenario = try await RotationScenario.make()
+        defer { Task { await scenario.stop() } }
+        let result = await scenario.world.run(["rotate"])
+        #expect(result.status == 0)
+        #expect(!result.stderr.contains("\r"))
     }
 }

@@ -16,7 +16,9 @@ extension RotatorCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "Output format: table, json, csv, prometheus (node-exporter textfile) or html (a self-contained page).")
+        @Option(
+            help:
+                "Output format: table, json, csv, prometheus (node-exporter textfile) or html (a self-contained page).")
         var format: ReportFormat = .table
 
         @Option(
@@ -51,7 +53,8 @@ extension RotatorCommand {
             }
             switch format {
             case .table, .json, .csv:
-                let writer = RecordWriter<TokenReportRow>(format: RowFormat(rawValue: format.rawValue)!, output: destination)
+                let writer = RecordWriter<TokenReportRow>(
+                    format: RowFormat(rawValue: format.rawValue)!, output: destination)
                 try inventory.forEachToken(includeRevoked: all) { token in
                     let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
                     if include(assessment) { writer.write(TokenReportRow(assessment)) }

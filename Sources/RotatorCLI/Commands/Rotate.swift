@@ -71,9 +71,10 @@ extension RotatorCommand {
                 let options = RotationEngine.Options(
                     filter: filters.filter, max: max, force: force,
                     graceOverride: grace.flatMap(TimeSpan.init(parsing:)))
-                return try await RotationEngine(
-                    context: context, options: options, sessions: sessions, shouldStop: { interrupt.isRaised }
-                ).run()
+                var engine = RotationEngine(
+                    context: context, options: options, sessions: sessions, shouldStop: { interrupt.isRaised })
+                if env.stderrIsTerminal { engine.progress = ProgressLine(output: env.stderr).draw }
+                return try await engine.run()
             }
             RunSummaryPrinter(format: output.format).print(summary, to: env.stdout)
             if let metricsFile {

@@ -89,7 +89,8 @@ struct HTMLReport {
             let values = counts[controller]!
             let total = Double(values.reduce(0, +))
             let y = Double(index) * rowHeight + 8
-            svg += "<text x=\"\(Int(labelWidth - 8))\" y=\"\(Int(y + 15))\" text-anchor=\"end\">\(Self.escape(controller))</text>\n"
+            svg +=
+                "<text x=\"\(Int(labelWidth - 8))\" y=\"\(Int(y + 15))\" text-anchor=\"end\">\(Self.escape(controller))</text>\n"
             var x = labelWidth
             for (bucket, count) in values.enumerated() where count > 0 {
                 let width = barWidth * Double(count) / total
@@ -123,7 +124,9 @@ struct HTMLReport {
         html += "</tr></thead><tbody>\n"
         for row in rows {
             let assessment = row.assessment
-            let tone = assessment.isManaged && assessment.overdue ? " class=\"overdue\"" : assessment.token.state == .revoked ? " class=\"revoked\"" : ""
+            let tone =
+                assessment.isManaged && assessment.overdue
+                ? " class=\"overdue\"" : assessment.token.state == .revoked ? " class=\"revoked\"" : ""
             html += "<tr\(tone)>"
             for field in row.fields {
                 html += "<td>\(Self.escape(RecordWriter<TokenReportRow>.plain(field)))</td>"
