@@ -79,18 +79,28 @@ struct HTMLReport {
         let labelWidth = 160.0
         let barWidth = 560.0
         let rowHeight = 28.0
-        let height = Double(controllers.count) * rowHeight + 50
+        let top = 34.0  // the legend sits above the bars, where a reader looks first
+        let height = top + Double(controllers.count) * rowHeight + 8
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" role="img" width="\(Int(labelWidth + barWidth + 80))" \
             height="\(Int(height))" aria-label="Token age against max age per controller">
 
             """
+        var legendX = labelWidth
+        for bucket in Self.buckets {
+            svg += """
+                <rect x="\(Int(legendX))" y="4" width="12" height="12" fill="\(bucket.color)"/>\
+                <text x="\(Int(legendX + 16))" y="15">\(Self.escape(bucket.label))</text>
+
+                """
+            legendX += 36 + 7 * Double(bucket.label.count)
+        }
+        svg += "<text x=\"\(Int(labelWidth + barWidth + 8))\" y=\"15\" class=\"axis\">tokens</text>\n"
         for (index, controller) in controllers.enumerated() {
             let values = counts[controller]!
             let total = Double(values.reduce(0, +))
-            let y = Double(index) * rowHeight + 8
-            svg +=
-                "<text x=\"\(Int(labelWidth - 8))\" y=\"\(Int(y + 15))\" text-anchor=\"end\">\(Self.escape(controller))</text>\n"
+            let y = top + Double(index) * rowHeight
+            svg += "<text x=\"\(Int(labelWidth - 8))\" y=\"\(Int(y + 15))\" text-anchor=\"end\">\(Self.escape(controller))</text>\n"
             var x = labelWidth
             for (bucket, count) in values.enumerated() where count > 0 {
                 let width = barWidth * Double(count) / total
@@ -103,16 +113,6 @@ struct HTMLReport {
                 x += width
             }
             svg += "<text x=\"\(Int(labelWidth + barWidth + 8))\" y=\"\(Int(y + 15))\">\(Int(total))</text>\n"
-        }
-        var legendX = labelWidth
-        let legendY = Double(controllers.count) * rowHeight + 22
-        for bucket in Self.buckets {
-            svg += """
-                <rect x="\(Int(legendX))" y="\(Int(legendY))" width="12" height="12" fill="\(bucket.color)"/>\
-                <text x="\(Int(legendX + 16))" y="\(Int(legendY + 11))">\(Self.escape(bucket.label))</text>
-
-                """
-            legendX += 140
         }
         svg += "</svg>"
         return "<section class=\"chart\"><h2>Age against max age, per controller</h2>\n\(svg)\n</section>\n"
@@ -162,7 +162,7 @@ struct HTMLReport {
         text-transform:capitalize}.card .note{display:block;color:#5b6475;font-size:.85rem}\
         .card.bad{border-color:#c8372d;background:#fdf0ef}.card.bad .value{color:#c8372d}\
         .card.warn{border-color:#e0a93b;background:#fff8ea}.card.good .value{color:#2f7a44}\
-        svg text{font:12px system-ui,sans-serif;fill:#1d2330}table{border-collapse:collapse;width:100%;font-size:12px}\
+        svg text{font:12px system-ui,sans-serif;fill:#1d2330}svg text.axis{fill:#5b6475}table{border-collapse:collapse;width:100%;font-size:12px}\
         th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eceef2;white-space:nowrap}\
         th{background:#f5f6f8;position:sticky;top:0}tr.overdue td{background:#fdf0ef;color:#8e2118}\
         tr.revoked td{color:#98a0ad}
