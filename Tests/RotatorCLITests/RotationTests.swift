@@ -1,6 +1,7 @@
 import Foundation
 import InventoryStore
 import JenkinsSimulator
+import RotatorCLI
 import RotatorCore
 import Testing
 
@@ -51,6 +52,28 @@ struct RotationTests {
         #expect(again.status == 0)
         #expect((try decodeJSON(again.stdout) as? [String: Any])?["rotated"] as? Int == 0)
         try scenario.expectNoSecretLeaks([result, history, again], extra: [newValue])
+    }
+
+    @Test(
+        "no secret reaches stdout, text or JSON logs at trace level, the database or its WAL, even on failures",
+        arguments: [LogFormat.text, .json])
+    func noSecretsInLogs(format: LogFormat) async throws {
+        let scenario = try await RotationScenario.make(
+            seeds: [
+                Seed(user: "alice", name: "ci", ageDays: 120), Seed(user: "bob", name: "ci", ageDays: 120),
+                Seed(user: "carol", name: "ci", ageDays: 120),
+            ], faults: ["whoami:status=401,count=1", "generate:drop,nth=2"])
+        defer { Task { await scenario.stop() } }
+        scenario.world.logFormat = format
+        var outcomes = [await scenario.world.run(["rotate", "--format", "json"])]
+        await scenario.simulator.clearFaults()
+        outcomes.append(await scenario.world.run(["rotate"]))
+        outcomes.append(await scenario.world.run(["history", "--format", "csv"]))
+        outcomes.append(await scenario.world.run(["report", "--format", "json"]))
+        let minted = scenario.tokens.compactMap { scenario.sinkValue($0) }
+        #expect(outcomes[0].stderr.contains(format == .json ? "\"level\":" : " INFO "))
+        #expect(outcomes.allSatisfy { $0.status <= 1 })
+        try scenario.expectNoSecretLeaks(outcomes, extra: minted)
     }
 
     @Test("admin mode with an API token sends no crumb and no cookie")

@@ -13,6 +13,7 @@ final class TestWorld: @unchecked Sendable {
     var variables: [String: String] = [:]
     /// The instant commands see as "now" (nil: the wall clock).
     var now: Date?
+    var logFormat: LogFormat = .json
     private(set) var simulator: JenkinsSimulator?
 
     init() throws {
@@ -42,8 +43,9 @@ final class TestWorld: @unchecked Sendable {
     func run(_ arguments: [String], withPaths: Bool = true) async -> Outcome {
         let stdout = BufferOutput()
         let stderr = BufferOutput()
+        let format = logFormat
         let logger = Logger(label: "test") { label in
-            StderrLogHandler(label: label, format: .json, level: .trace, output: stderr)
+            StderrLogHandler(label: label, format: format, level: .trace, output: stderr)
         }
         let fixed = now
         let env = CommandEnvironment(
