@@ -322,3 +322,78 @@ struct RotationTests {
         #expect(missing.stdout.contains("ADMIN_PASSWORD"))
     }
 }
+
+@Suite("Rotation: Jenkins versions and interruption")
+struct RotationVersionTests {
+    typealias Seed = RotationScenario.Seed
+
+    @Test("on Jenkins 2.548+ jenkins_expiry: auto mints with expiry ceil((max_age + grace) / 1 day)")
+    func nativeExpiry() async throws {
+        let scenario = try await RotationScenario.make(grace: "12h")
+        defer { Task { await scenario.stop() } }
+        let result = await scenario.world.run(["rotate"])
+        #expect(result.status == 0, "\(result.stderr)")
+        // The old token is retiring for 12h; its successor carries the native expiry.
+        let token = try #require(await scenario.jenkinsTokens(of: "alice").first { $0.uuid != scenario.tokens[0].uuid })
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .current
+        let expected = calendar.date(byAdding: .day, value: 91, to: Date())!
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = .current
+        #expect(token.expires == formatter.string(from: expected))
+    }
+
+    @Test("jenkins_expiry: on against a Jenkins older than 2.548 fails the rotation and check, changing nothing")
+    func expiryOnOldJenkins() async throws {
+        let scenario = try await RotationScenario.make(
+            jenkinsVersion: "2.479.3",
+            extraPolicy: "rules:\n  - match: { user: \"*\" }\n    jenkins_expiry: on\n")
+        defer { Task { await scenario.stop() } }
+        let alice = scenario.tokens[0]
+        let result = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("2.548"))
+        #expect(await scenario.simulator.requestCount(.generate) == 0)
+        #expect(scenario.sinkValue(alice) == alice.value)
+        let check = await scenario.world.run(["check"])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("jenkins_expiry: on needs Jenkins 2.548"))
+    }
+
+    @Test("SIGTERM finishes the token in flight, starts no new one, records the run and exits 1")
+    func interrupted() async throws {
+        let binary = try #require(CrashTests.executable)
+        let scenario = try await RotationScenario.make(
+            seeds: (0..<6).map { Seed(user: "user\($0)", name: "ci", ageDays: 120) },
+            faults: ["any:slow=150ms"], extraPolicy: "")
+        defer { Task { await scenario.stop() } }
+        try scenario.world.writePolicy(
+            try String(contentsOfFile: scenario.world.policyPath, encoding: .utf8)
+                .replacingOccurrences(of: "concurrency: 4", with: "concurrency: 1"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["rotate", "--db", scenario.world.database, "--policy", scenario.world.policyPath]
+        process.environment = scenario.world.variables.merging(["PATH": "/usr/bin:/bin"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<400 where await scenario.simulator.requestCount(.generate) == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 1)
+        #expect(await scenario.simulator.requestCount(.generate) < 6)
+        let inventory = try scenario.world.inventory()
+        #expect(try inventory.unfinishedRotations().isEmpty)
+        await scenario.simulator.clearFaults()
+        let rerun = await scenario.world.run(["rotate"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        for token in scenario.tokens {
+            let value = try #require(scenario.sinkValue(token))
+            #expect(try await scenario.authenticates(value, as: token.user))
+        }
+    }
+}
