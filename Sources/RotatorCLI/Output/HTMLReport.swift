@@ -100,7 +100,8 @@ struct HTMLReport {
             let values = counts[controller]!
             let total = Double(values.reduce(0, +))
             let y = top + Double(index) * rowHeight
-            svg += "<text x=\"\(Int(labelWidth - 8))\" y=\"\(Int(y + 15))\" text-anchor=\"end\">\(Self.escape(controller))</text>\n"
+            svg += "<text x=\"\(Int(labelWidth - 8))\" y=\"\(Int(y + 15))\" text-anchor=\"end\">"
+            svg += "\(Self.escape(controller))</text>\n"
             var x = labelWidth
             for (bucket, count) in values.enumerated() where count > 0 {
                 let width = barWidth * Double(count) / total
