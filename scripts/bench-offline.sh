@@ -39,7 +39,7 @@ measure() {
     local best_s="" best_kb=""
     for _ in 1 2 3; do
         /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || [ $? -eq 4 ]
-        read -r s kb <"$work/time"
+        read -r s kb < <(tail -n 1 "$work/time")
         if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then best_s=$s; fi
         if [ -z "$best_kb" ] || [ "$kb" -gt "$best_kb" ]; then best_kb=$kb; fi
     done

@@ -3,16 +3,39 @@
 public struct Glob: Sendable, Equatable, CustomStringConvertible {
     public let pattern: String
     private let parts: [Character]
+    /// The common shapes, matched without the general algorithm (policies apply globs to every token).
+    private let shortcut: Shortcut?
+
+    private enum Shortcut: Equatable {
+        case literal(String)
+        case prefix(String)
+        case anything
+    }
 
     public init(_ pattern: String) {
         self.pattern = pattern
         self.parts = Array(pattern)
+        let isMeta: (Character) -> Bool = { $0 == "*" || $0 == "?" || $0 == "[" }
+        if !pattern.contains(where: isMeta) {
+            shortcut = .literal(pattern)
+        } else if pattern == "*" {
+            shortcut = .anything
+        } else if pattern.hasSuffix("*"), !pattern.dropLast().contains(where: isMeta) {
+            shortcut = .prefix(String(pattern.dropLast()))
+        } else {
+            shortcut = nil
+        }
     }
 
     public var description: String { pattern }
 
     public func matches(_ text: String) -> Bool {
-        Self.match(parts[...], Array(text)[...])
+        switch shortcut {
+        case .literal(let literal): return text == literal
+        case .prefix(let prefix): return text.hasPrefix(prefix)
+        case .anything: return true
+        case nil: return Self.match(parts[...], Array(text)[...])
+        }
     }
 
     private static func match(_ pattern: ArraySlice<Character>, _ text: ArraySlice<Character>) -> Bool {

@@ -118,7 +118,7 @@ public struct Planner: Sendable {
     public func candidate(for token: TokenRecord) -> Candidate? {
         guard filter.includes(token) else { return nil }
         let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
-        guard case .rotate = unlimitedDecision(assessment).action, let due = assessment.due else { return nil }
+        guard decision(assessment).action == .rotate, let due = assessment.due else { return nil }
         return Candidate(uuid: token.uuid, due: due, controller: token.controller, user: token.user, name: token.name)
     }
 
@@ -151,51 +151,83 @@ public struct Planner: Sendable {
         return tokens.compactMap { entry(for: $0, selected: selected) }
     }
 
-    private func unlimitedDecision(_ assessment: TokenAssessment) -> PlanEntry {
+    /// Why a token gets its action, before any run limit; the reason text is built only for the plan lines
+    /// that are printed (the first pass over a large inventory needs the action alone).
+    private enum Decision {
+        case resume(RotationRecord)
+        case notInPolicy
+        case skipRule(String)
+        case retireUndated
+        case retire(Date)
+        case retiringUntil(Date)
+        case future
+        case overdue
+        case due
+        case forced
+        case notDue
+
+        var action: PlanAction {
+            switch self {
+            case .resume: .resume
+            case .notInPolicy, .skipRule, .future: .skip
+            case .retireUndated, .retire: .retire
+            case .retiringUntil, .notDue: .none
+            case .overdue, .due, .forced: .rotate
+            }
+        }
+    }
+
+    private func decision(_ assessment: TokenAssessment) -> Decision {
         let token = assessment.token
-        func decide(_ action: PlanAction, _ reason: String) -> PlanEntry {
-            PlanEntry(assessment: assessment, action: action, reason: reason)
-        }
-        if let rotation = unfinished[token.uuid] {
-            let id = rotation.id.map { " #\($0)" } ?? ""
-            return decide(.resume, "unfinished rotation\(id) stopped at step \(rotation.step.rawValue)")
-        }
-        guard let rule = assessment.rule else {
-            return decide(.skip, "controller \(token.controller) is not in the policy")
-        }
-        if rule.skip {
-            return decide(.skip, "\(rule.label) says skip")
-        }
+        if let rotation = unfinished[token.uuid] { return .resume(rotation) }
+        guard let rule = assessment.rule else { return .notInPolicy }
+        if rule.skip { return .skipRule(rule.label) }
         if token.state == .retiring {
-            guard let revokeAfter = token.revokeAfter else {
-                return decide(.retire, "retiring with no grace deadline recorded")
-            }
-            if revokeAfter <= asOf {
-                return decide(.retire, "grace period ended at \(Timestamp.format(revokeAfter))")
-            }
-            return decide(.none, "retiring; revoked after \(Timestamp.format(revokeAfter))")
+            guard let revokeAfter = token.revokeAfter else { return .retireUndated }
+            return revokeAfter <= asOf ? .retire(revokeAfter) : .retiringUntil(revokeAfter)
         }
-        if token.created > asOf {
-            return decide(
-                .skip,
-                "created in the future (\(Timestamp.format(token.created))): check the clocks; never rotated")
-        }
-        let settings = rule.settings
+        if token.created > asOf { return .future }
+        if assessment.overdue { return .overdue }
+        if assessment.age >= rule.settings.dueAge { return .due }
+        return force ? .forced : .notDue
+    }
+
+    private func unlimitedDecision(_ assessment: TokenAssessment) -> PlanEntry {
+        let decision = decision(assessment)
+        return PlanEntry(assessment: assessment, action: decision.action, reason: reason(decision, assessment))
+    }
+
+    private func reason(_ decision: Decision, _ assessment: TokenAssessment) -> String {
+        let token = assessment.token
+        let settings = assessment.rule?.settings ?? TokenSettings()
         let ages = "age \(assessment.age.roughDescription)"
-        if assessment.overdue {
-            return decide(.rotate, "overdue: \(ages) > max_age \(settings.maxAge)")
-        }
-        if assessment.age >= settings.dueAge {
-            return decide(
-                .rotate,
-                "due: \(ages) >= \(settings.dueAge.roughDescription) (max_age \(settings.maxAge) - rotate_before "
-                    + "\(settings.rotateBefore))")
-        }
         let dueText = assessment.due.map(Timestamp.format) ?? "?"
-        if force {
-            return decide(.rotate, "forced (--force); \(ages), not due until \(dueText)")
+        switch decision {
+        case .resume(let rotation):
+            let id = rotation.id.map { " #\($0)" } ?? ""
+            return "unfinished rotation\(id) stopped at step \(rotation.step.rawValue)"
+        case .notInPolicy:
+            return "controller \(token.controller) is not in the policy"
+        case .skipRule(let label):
+            return "\(label) says skip"
+        case .retireUndated:
+            return "retiring with no grace deadline recorded"
+        case .retire(let revokeAfter):
+            return "grace period ended at \(Timestamp.format(revokeAfter))"
+        case .retiringUntil(let revokeAfter):
+            return "retiring; revoked after \(Timestamp.format(revokeAfter))"
+        case .future:
+            return "created in the future (\(Timestamp.format(token.created))): check the clocks; never rotated"
+        case .overdue:
+            return "overdue: \(ages) > max_age \(settings.maxAge)"
+        case .due:
+            return "due: \(ages) >= \(settings.dueAge.roughDescription) (max_age \(settings.maxAge) - rotate_before "
+                + "\(settings.rotateBefore))"
+        case .forced:
+            return "forced (--force); \(ages), not due until \(dueText)"
+        case .notDue:
+            return "not due: \(ages) < \(settings.dueAge.roughDescription); due \(dueText)"
         }
-        return decide(.none, "not due: \(ages) < \(settings.dueAge.roughDescription); due \(dueText)")
     }
 }
 

@@ -5,7 +5,11 @@ import Foundation
 public struct RotationPolicy: Sendable, Equatable {
     public var version: Int
     /// Controllers in the order the file lists them.
-    public var controllers: [ControllerConfig]
+    public var controllers: [ControllerConfig] {
+        didSet { controllerIndex = Self.index(controllers) }
+    }
+    /// Position of each controller by id: reports look one up per token.
+    private var controllerIndex: [String: Int]
     public var defaults: TokenSettings
     public var rules: [PolicyRule]
     public var limits: RotationLimits
@@ -18,6 +22,7 @@ public struct RotationPolicy: Sendable, Equatable {
     ) {
         self.version = version
         self.controllers = controllers
+        self.controllerIndex = Self.index(controllers)
         self.defaults = defaults
         self.rules = rules
         self.limits = limits
@@ -25,7 +30,15 @@ public struct RotationPolicy: Sendable, Equatable {
     }
 
     public func controller(_ id: String) -> ControllerConfig? {
-        controllers.first { $0.id == id }
+        controllerIndex[id].map { controllers[$0] }
+    }
+
+    private static func index(_ controllers: [ControllerConfig]) -> [String: Int] {
+        var index: [String: Int] = [:]
+        for (position, controller) in controllers.enumerated() where index[controller.id] == nil {
+            index[controller.id] = position
+        }
+        return index
     }
 
     /// The settings that govern one token: the first rule whose globs all match, else the defaults.

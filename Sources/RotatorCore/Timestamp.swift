@@ -5,6 +5,14 @@ import Foundation
 public enum Timestamp {
     /// `YYYY-MM-DDTHH:MM:SSZ`, whole seconds, UTC.
     public static func format(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        append(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``format(_:)``'s text as UTF-8 to `bytes`, without building a `String` (report rows).
+    public static func append(_ date: Date, to bytes: inout [UInt8]) {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         var days = seconds / 86_400
         var rest = seconds % 86_400
@@ -13,8 +21,29 @@ public enum Timestamp {
             days -= 1
         }
         let (year, month, day) = civil(fromDays: days)
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(rest / 3_600, 2) + ":"
-            + pad(rest % 3_600 / 60, 2) + ":" + pad(rest % 60, 2) + "Z"
+        func put(_ value: Int64, _ width: Int) {
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
+            var value = max(value, 0)
+            var index = start + width - 1
+            while value > 0 && index >= start {
+                bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+                index -= 1
+            }
+        }
+        put(year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        put(month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        put(day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        put(rest / 3_600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        put(rest % 3_600 / 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        put(rest % 60, 2)
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// `YYYY-MM-DD` of the instant in UTC.
@@ -88,11 +117,6 @@ public enum Timestamp {
             index += count
             return value
         }
-    }
-
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
     private static func isLeap(_ year: Int64) -> Bool {

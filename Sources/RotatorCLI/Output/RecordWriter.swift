@@ -1,19 +1,30 @@
 import Foundation
 import RotatorCore
 
-/// Streams records in one of the row formats. JSON and CSV write each row as it comes (flat memory
-/// on large inventories); a table must see every row first to size its columns.
+/// Streams records in one of the row formats. JSON and CSV are encoded straight into a byte buffer and
+/// written out in 64 KiB chunks (flat memory and little work per row on 100k-row inventories); a table
+/// must see every row first to size its columns.
 final class RecordWriter<Record: OutputRecord> {
     private let format: RowFormat
     private let output: any TextOutput
     private var count = 0
+    private var bytes: [UInt8] = []
     private var tableRows: [[String]] = []
+    /// `"column": ` for each column, encoded once.
+    private let jsonKeys: [[UInt8]]
+    private static var chunk: Int { 64 * 1024 }
 
     init(format: RowFormat, output: any TextOutput) {
         self.format = format
         self.output = output
+        self.jsonKeys = Record.columns.map { Array("\"\($0)\": ".utf8) }
+        bytes.reserveCapacity(Self.chunk + 4096)
         if format == .csv {
-            output.write(Record.columns.map(Self.csvField).joined(separator: ",") + "\n")
+            for (index, column) in Record.columns.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                Self.appendCSV(Array(column.utf8), to: &bytes)
+            }
+            bytes.append(UInt8(ascii: "\n"))
         }
     }
 
@@ -21,55 +32,87 @@ final class RecordWriter<Record: OutputRecord> {
         let fields = record.fields
         switch format {
         case .json:
-            var line = count == 0 ? "[\n  {" : ",\n  {"
-            for (index, column) in Record.columns.enumerated() {
-                if index > 0 { line += ", " }
-                line += "\"" + column + "\": " + Self.json(fields[index])
+            bytes.append(contentsOf: count == 0 ? Array("[\n  {".utf8) : Array(",\n  {".utf8))
+            for (index, field) in fields.enumerated() {
+                if index > 0 { bytes.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
+                bytes.append(contentsOf: jsonKeys[index])
+                Self.appendJSON(field, to: &bytes)
             }
-            output.write(line + "}")
+            bytes.append(UInt8(ascii: "}"))
         case .csv:
-            output.write(fields.map { Self.csvField(Self.plain($0)) }.joined(separator: ",") + "\n")
+            for (index, field) in fields.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                Self.appendCSV(Self.plainBytes(field), to: &bytes)
+            }
+            bytes.append(UInt8(ascii: "\n"))
         case .table:
             tableRows.append(fields.map(Self.plain))
         }
         count += 1
+        if bytes.count >= Self.chunk { drain() }
     }
 
     func finish() {
         switch format {
         case .json:
-            output.write(count == 0 ? "[]\n" : "\n]\n")
+            bytes.append(contentsOf: Array((count == 0 ? "[]\n" : "\n]\n").utf8))
         case .csv:
             break
         case .table:
             output.write(TableRenderer.render(header: Record.columns, rows: tableRows))
         }
+        drain()
         output.flush()
     }
 
+    private func drain() {
+        guard !bytes.isEmpty else { return }
+        output.write(bytes: bytes)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     static func plain(_ value: FieldValue) -> String {
+        String(decoding: plainBytes(value), as: UTF8.self)
+    }
+
+    static func plainBytes(_ value: FieldValue) -> [UInt8] {
+        var bytes: [UInt8] = []
         switch value {
-        case .text(let text): text
-        case .integer(let number): String(number)
-        case .bool(let flag): flag ? "true" : "false"
-        case .instant(let date): Timestamp.format(date)
-        case .null: ""
+        case .text(let text): bytes.append(contentsOf: text.utf8)
+        case .integer(let number): bytes.append(contentsOf: String(number).utf8)
+        case .bool(let flag): bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .instant(let date): Timestamp.append(date, to: &bytes)
+        case .null: break
+        }
+        return bytes
+    }
+
+    static func appendJSON(_ value: FieldValue, to bytes: inout [UInt8]) {
+        switch value {
+        case .text(let text): JSONText.append(text, to: &bytes)
+        case .integer(let number): bytes.append(contentsOf: String(number).utf8)
+        case .bool(let flag): bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .instant(let date):
+            bytes.append(UInt8(ascii: "\""))
+            Timestamp.append(date, to: &bytes)
+            bytes.append(UInt8(ascii: "\""))
+        case .null: bytes.append(contentsOf: "null".utf8)
         }
     }
 
-    static func json(_ value: FieldValue) -> String {
-        switch value {
-        case .text(let text): JSONText.quote(text)
-        case .integer(let number): String(number)
-        case .bool(let flag): flag ? "true" : "false"
-        case .instant(let date): "\"" + Timestamp.format(date) + "\""
-        case .null: "null"
+    /// RFC 4180: quote a field holding a comma, a quote or a line break, doubling its quotes.
+    static func appendCSV(_ field: [UInt8], to bytes: inout [UInt8]) {
+        let needsQuotes = field.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+        guard needsQuotes else {
+            bytes.append(contentsOf: field)
+            return
         }
-    }
-
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        bytes.append(UInt8(ascii: "\""))
+        for byte in field {
+            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+            bytes.append(byte)
+        }
+        bytes.append(UInt8(ascii: "\""))
     }
 }
 
@@ -78,26 +121,45 @@ enum RowFormat: String, CaseIterable {
     case table, json, csv
 }
 
-/// JSON string quoting without Foundation's encoder (one call per field of every row).
+/// JSON string quoting over UTF-8 bytes, without Foundation's encoder (one call per field of every row).
+/// Only `"`, `\` and control characters need escaping; every other byte of UTF-8 passes through.
 enum JSONText {
     static func quote(_ text: String) -> String {
-        var result = "\""
-        result.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                result +=
-                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
-            default: result.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        append(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func append(_ text: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            var clean = true
+            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                clean = false
+                break
+            }
+            if clean {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            let hex = Array("0123456789abcdef".utf8)
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+                case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+                case 10: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+                case 13: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+                case 9: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                case 0..<0x20:
+                    bytes.append(contentsOf: Array("\\u00".utf8))
+                    bytes.append(hex[Int(byte >> 4)])
+                    bytes.append(hex[Int(byte & 0xF)])
+                default: bytes.append(byte)
+                }
             }
         }
-        return result + "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 }
 

@@ -4,7 +4,15 @@ import Synchronization
 /// Where a command writes text: the real stdout/stderr, or a buffer in tests.
 public protocol TextOutput: AnyObject, Sendable {
     func write(_ text: String)
+    /// UTF-8 bytes, for writers that encode rows themselves.
+    func write(bytes: [UInt8])
     func flush()
+}
+
+extension TextOutput {
+    public func write(bytes: [UInt8]) {
+        write(String(decoding: bytes, as: UTF8.self))
+    }
 }
 
 /// Buffered writes to a file descriptor; reports of 100k rows go out in 64 KiB chunks.
@@ -21,8 +29,12 @@ public final class FileDescriptorOutput: TextOutput {
     public static let standardError = FileDescriptorOutput(descriptor: STDERR_FILENO)
 
     public func write(_ text: String) {
+        write(bytes: Array(text.utf8))
+    }
+
+    public func write(bytes newBytes: [UInt8]) {
         let full = buffer.withLock { bytes -> [UInt8]? in
-            bytes.append(contentsOf: text.utf8)
+            bytes.append(contentsOf: newBytes)
             guard bytes.count >= Self.chunk else { return nil }
             defer { bytes.removeAll(keepingCapacity: true) }
             return bytes
