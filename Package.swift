@@ -77,7 +77,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [
-                .embedInCode("../../migrations/0001_create_inventory.sql")
+                .embedInCode("../../migrations/0001_create_inventory.sql"),
+                .embedInCode("../../migrations/0002_index_active_tokens_by_age.sql"),
             ],
             swiftSettings: swiftSettings
         ),

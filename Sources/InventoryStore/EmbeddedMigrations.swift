@@ -12,7 +12,8 @@ enum EmbeddedMigrations {
     // Append one line per new file in migrations/ (and one `.embedInCode` line in Package.swift). SwiftPM names
     // the accessor after the file, its leading digit replaced by `_`.
     static let all: [Migration] = [
-        Migration(id: "0001_create_inventory", sql: PackageResources._001_create_inventory_sql)
+        Migration(id: "0001_create_inventory", sql: PackageResources._001_create_inventory_sql),
+        Migration(id: "0002_index_active_tokens_by_age", sql: PackageResources._002_index_active_tokens_by_age_sql),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -69,6 +69,19 @@ extension Inventory {
         }
     }
 
+    /// Streams the active tokens oldest first (by `created`) until `body` returns false: the planner's first
+    /// pass stops as soon as no older token can change which ones rotate this run.
+    /// `body` runs while the database is being read: it must not call this inventory.
+    public func forEachActiveTokenOldestFirst(_ body: (TokenRecord) throws -> Bool) throws {
+        let sql = TokenRecord.selectColumns + " WHERE state = 'active' ORDER BY created, id"
+        try read("listing active tokens by age") { db in
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql))
+            while let row = try rows.next() {
+                guard try body(TokenRecord(inventoryRow: row, path: path)) else { return }
+            }
+        }
+    }
+
     /// Tokens of one identity (controller, user, name), oldest first, revoked ones included.
     public func tokens(controller: String, user: String, name: String) throws -> [TokenRecord] {
         let sql = TokenRecord.selectColumns + " WHERE controller = ? AND user = ? AND name = ? ORDER BY created, id"

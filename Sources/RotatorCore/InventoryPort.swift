@@ -33,6 +33,8 @@ public protocol TokenInventory: Sendable {
     func finishRun(id: Int64, counts: RunCounts, exitCode: Int, finished: Date, events: [InventoryEvent]) throws
 
     func forEachToken(includeRevoked: Bool, _ body: (TokenRecord) throws -> Void) throws
+    /// Active tokens by `created`, oldest first, until `body` returns false.
+    func forEachActiveTokenOldestFirst(_ body: (TokenRecord) throws -> Bool) throws
     func token(uuid: String) throws -> TokenRecord?
     /// Whether a uuid is a token of the inventory or one that a rotation recorded as minted.
     func isKnownToken(uuid: String) throws -> Bool

@@ -67,8 +67,8 @@ public struct PlanEntry: Sendable, Equatable {
 
 /// Decides, from inventory rows, the policy and an instant, what `rotate` does with each token.
 /// Pure: no I/O and no clock. Deciding is two passes so that memory stays flat on large inventories:
-/// ``candidate(for:)`` over every token feeds ``select(_:)``, which applies the run limit most
-/// overdue first; then ``entry(for:selected:)`` gives each token its final action.
+/// ``candidate(for:)`` over every token feeds a ``Selection``, which applies the run limit most overdue
+/// first; then ``entry(for:selected:)`` gives each token its final action.
 public struct Planner: Sendable {
     public var policy: RotationPolicy
     public var asOf: Date
@@ -122,23 +122,88 @@ public struct Planner: Sendable {
         return Candidate(uuid: token.uuid, due: due, controller: token.controller, user: token.user, name: token.name)
     }
 
-    /// The uuids allowed to rotate this run: the most overdue first (earliest due), ties broken by
+    /// The tokens allowed to rotate this run: the most overdue first (earliest due), ties broken by
     /// controller, user, name and uuid so that two runs over the same data choose the same tokens.
-    public func select(_ candidates: [Candidate]) -> Set<String> {
-        guard let limit = rotationLimit, candidates.count > limit else { return Set(candidates.map(\.uuid)) }
-        let ordered = candidates.sorted {
-            ($0.due, $0.controller, $0.user, $0.name, $0.uuid) < ($1.due, $1.controller, $1.user, $1.name, $1.uuid)
+    /// Keeps at most twice the run limit in memory however many tokens are offered.
+    public struct Selection: Sendable {
+        let limit: Int?
+        private var kept: [Candidate] = []
+        private var chosen: Set<String>?
+        /// Once `limit` candidates are known: the latest due among the best `limit` seen at the last trim.
+        /// Later offers can only lower the true value, so it is a safe bound for stopping early.
+        private(set) var threshold: Date?
+
+        init(limit: Int?) {
+            self.limit = limit
         }
-        return Set(ordered.prefix(Swift.max(limit, 0)).map(\.uuid))
+
+        public mutating func offer(_ candidate: Candidate) {
+            guard let limit else { return }
+            kept.append(candidate)
+            if kept.count > 2 * Swift.max(limit, 1) || (threshold == nil && kept.count >= limit) {
+                trim(to: limit)
+            }
+        }
+
+        /// Whether a candidate offered earlier may rotate; call after the last ``offer(_:)``.
+        public mutating func finish() {
+            guard let limit else { return }
+            trim(to: limit)
+            chosen = Set(kept.map(\.uuid))
+        }
+
+        public func allows(_ uuid: String) -> Bool {
+            limit == nil || chosen?.contains(uuid) == true
+        }
+
+        private mutating func trim(to limit: Int) {
+            kept.sort {
+                ($0.due, $0.controller, $0.user, $0.name, $0.uuid) < ($1.due, $1.controller, $1.user, $1.name, $1.uuid)
+            }
+            kept.removeLast(Swift.max(kept.count - Swift.max(limit, 0), 0))
+            if kept.count >= limit { threshold = kept.last?.due }
+        }
     }
 
-    /// The final plan line for a token, or nil when the filters leave it out. `selected` is what
-    /// ``select(_:)`` returned.
-    public func entry(for token: TokenRecord, selected: Set<String>) -> PlanEntry? {
+    /// An empty selection for this planner's limit; offer it every ``candidate(for:)``, then `finish()` it.
+    public func makeSelection() -> Selection {
+        Selection(limit: rotationLimit)
+    }
+
+    /// The first pass over a large inventory. `walk` hands over the active tokens oldest first (by `created`)
+    /// until its body returns false. Every candidate's due instant is at least `created` plus the smallest due
+    /// age of any rule, so once the run limit is filled with tokens due before that bound, no older-created
+    /// token is left to change the choice: the walk stops there. Without a limit there is nothing to choose.
+    public func selectOldestFirst(_ walk: ((TokenRecord) throws -> Bool) throws -> Void) throws -> Selection {
+        var selection = makeSelection()
+        if rotationLimit != nil {
+            let dueAges =
+                [policy.defaults] + policy.rules.filter { !$0.skip }.map { $0.overrides.applied(to: policy.defaults) }
+            let earliest = dueAges.map(\.dueAge).min() ?? .zero
+            try walk { token in
+                if let candidate = candidate(for: token) { selection.offer(candidate) }
+                if let threshold = selection.threshold, token.created + earliest > threshold { return false }
+                return true
+            }
+        }
+        selection.finish()
+        return selection
+    }
+
+    /// The selection of a list of candidates (tests, small inventories).
+    public func select(_ candidates: [Candidate]) -> Selection {
+        var selection = makeSelection()
+        for candidate in candidates { selection.offer(candidate) }
+        selection.finish()
+        return selection
+    }
+
+    /// The final plan line for a token, or nil when the filters leave it out.
+    public func entry(for token: TokenRecord, selected: Selection) -> PlanEntry? {
         guard filter.includes(token), token.state != .revoked else { return nil }
         let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
         var entry = unlimitedDecision(assessment)
-        if entry.action == .rotate, !selected.contains(token.uuid) {
+        if entry.action == .rotate, !selected.allows(token.uuid) {
             entry.action = .skip
             entry.reason = "limit: at most \(rotationLimit ?? 0) rotations per run; this one waits for the next run"
         }

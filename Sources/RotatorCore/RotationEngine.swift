@@ -70,11 +70,8 @@ public struct RotationEngine: Sendable {
         let planner = Planner(
             policy: context.policy, asOf: asOf, filter: options.filter, max: options.max, force: options.force,
             unfinished: try context.inventory.unfinishedRotations())
-        var candidates: [Planner.Candidate] = []
-        try context.inventory.forEachToken(includeRevoked: false) { token in
-            if let candidate = planner.candidate(for: token) { candidates.append(candidate) }
+        let selected = try planner.selectOldestFirst { body in try context.inventory.forEachActiveTokenOldestFirst(body)
         }
-        let selected = planner.select(candidates)
         var work: [(String, WorkItem)] = []
         try context.inventory.forEachToken(includeRevoked: false) { token in
             guard let entry = planner.entry(for: token, selected: selected), let rule = entry.assessment.rule else {

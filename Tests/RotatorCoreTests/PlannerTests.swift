@@ -179,4 +179,49 @@ struct PlannerTests {
         #expect(plan.map(\.action) == [.resume, .rotate])
         #expect(plan[0].reason.contains("#7"))
     }
+
+    @Test(
+        "the oldest-first pass that stops early chooses exactly what a pass over every token chooses",
+        arguments: [1, 3, 10, 40])
+    func earlyStopMatchesFullPass(limit: Int) throws {
+        let rules = [
+            PolicyRule(
+                match: RuleMatch(user: Glob("svc-*")),
+                overrides: TokenSettingsOverrides(maxAge: .days(30), rotateBefore: .days(7))),
+            PolicyRule(match: RuleMatch(name: Glob("long*")), overrides: TokenSettingsOverrides(maxAge: .days(365))),
+        ]
+        var generator = SystemRandomNumberGenerator()
+        var tokens: [TokenRecord] = []
+        for index in 0..<300 {
+            let user = ["alice", "svc-a", "svc-b", "bob"][index % 4]
+            let name = ["ci", "longlived", "deploy"][index % 3]
+            let created = Self.asOf.addingTimeInterval(
+                -Double(UInt64.random(in: 0...(400 * 86_400), using: &generator)))
+            tokens.append(
+                TokenRecord(
+                    controller: "ci-main", user: user, name: "\(name)-\(index)", uuid: "u\(index)", created: created))
+        }
+        for force in [false, true] {
+            let planner = Planner(policy: Self.policy(rules: rules, maxRotations: limit), asOf: Self.asOf, force: force)
+            let full = planner.select(tokens.compactMap(planner.candidate(for:)))
+            var visited = 0
+            let early = try planner.selectOldestFirst { body in
+                for token in tokens.sorted(by: { $0.created < $1.created }) {
+                    visited += 1
+                    guard try body(token) else { return }
+                }
+            }
+            let chosenFull = Set(
+                tokens.map(\.uuid).filter {
+                    full.allows($0) && planner.candidate(for: tokens[Int($0.dropFirst())!]) != nil
+                })
+            let chosenEarly = Set(
+                tokens.map(\.uuid).filter {
+                    early.allows($0) && planner.candidate(for: tokens[Int($0.dropFirst())!]) != nil
+                })
+            #expect(chosenFull == chosenEarly)
+            #expect(chosenEarly.count == min(limit, tokens.compactMap(planner.candidate(for:)).count))
+            if !force && limit <= 10 { #expect(visited < tokens.count, "the walk never stopped early") }
+        }
+    }
 }

@@ -43,11 +43,7 @@ struct AuditPrinter {
         let planner = Planner(
             policy: policy, asOf: global.now(env), filter: filter, max: max, force: force,
             unfinished: try inventory.unfinishedRotations())
-        var candidates: [Planner.Candidate] = []
-        try inventory.forEachToken(includeRevoked: false) { token in
-            if let candidate = planner.candidate(for: token) { candidates.append(candidate) }
-        }
-        let selected = planner.select(candidates)
+        let selected = try planner.selectOldestFirst { body in try inventory.forEachActiveTokenOldestFirst(body) }
         let writer = RecordWriter<AuditRow>(format: format, output: env.stdout)
         var counts: [PlanAction: Int] = [:]
         var overdue = 0
