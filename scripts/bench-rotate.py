@@ -34,6 +34,7 @@ def main():
     parser.add_argument("--latency-ms", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--wrap", default="", help="prefix for the measured command, e.g. 'perf record -g -o /tmp/p'")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="bench-rotate-")
@@ -92,7 +93,8 @@ def main():
             urllib.request.urlopen(urllib.request.Request(url + "_sim/requests/reset", method="POST")).read()
 
         timed = subprocess.run(
-            ["/usr/bin/time", "-v", rotator, "rotate", "--format", "json", "--log-level", "error"] + common,
+            ["/usr/bin/time", "-v"] + args.wrap.split() + [rotator, "rotate", "--format", "json", "--log-level", "error"]
+            + common,
             capture_output=True, text=True)
         if timed.returncode != 0:
             print(timed.stdout[-2000:], timed.stderr[-4000:], file=sys.stderr)

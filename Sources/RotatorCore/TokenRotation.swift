@@ -26,12 +26,16 @@ struct TokenRotation {
         var rotation = RotationRecord(
             runID: context.runID, controller: token.controller, user: token.user, name: token.name,
             oldUUID: replacesToken ? token.uuid : nil, step: .planned, started: started)
-        rotation.id = try context.inventory.insertRotation(
-            rotation, events: [context.event(for: rotation, "planned: \(token.controller)/\(token.user)/\(token.name)")]
-        )
+        // The journal row's id is a placeholder ({rotation}); only when a template uses it must the row exist
+        // before the names are rendered. Otherwise the row is born at `generating`: one commit fewer.
+        if Self.mentionsRotationID(settings) {
+            rotation.id = try context.inventory.insertRotation(
+                rotation,
+                events: [context.event(for: rotation, "planned: \(token.controller)/\(token.user)/\(token.name)")])
+        }
         let values = PlaceholderValues(
             name: token.name, user: token.user, controller: token.controller, rotationInstant: started,
-            rotation: String(rotation.id!))
+            rotation: rotation.id.map(String.init) ?? "")
 
         let sinks: [any SecretSink]
         let newName: String
@@ -47,12 +51,18 @@ struct TokenRotation {
             expirationDays = try await Self.expirationDays(
                 settings: settings, grace: grace, session: session, credential: credential)
         } catch {
+            if rotation.id == nil { rotation.id = try context.inventory.insertRotation(rotation, events: []) }
             return try await fail(&rotation, "could not start: \(error)", error: error)
         }
 
         rotation.newName = newName
         rotation.step = .generating
-        try context.record(rotation, "generating a new token named \(newName)")
+        if rotation.id == nil {
+            rotation.id = try context.inventory.insertRotation(
+                rotation, events: [context.event(for: rotation, "generating a new token named \(newName)")])
+        } else {
+            try context.record(rotation, "generating a new token named \(newName)")
+        }
         let minted: MintedToken
         do {
             minted = try await api.generateToken(
@@ -262,6 +272,18 @@ struct TokenRotation {
     private var grace: TimeSpan { context.graceOverride ?? settings.grace }
 
     // MARK: - Shared with resume, issue and revoke
+
+    /// Whether `token_name` or a sink's path or argv uses the `{rotation}` placeholder (the journal row id).
+    static func mentionsRotationID(_ settings: TokenSettings) -> Bool {
+        let placeholder = "{\(Placeholder.rotation.rawValue)}"
+        return settings.tokenName.contains(placeholder)
+            || settings.deliver.contains { sink in
+                switch sink {
+                case .file(let path, _): path.contains(placeholder)
+                case .command(let argv, _): argv.contains { $0.contains(placeholder) }
+                }
+            }
+    }
 
     /// The value a file sink holds now: the one whose fingerprint matches when the inventory knows it,
     /// else the first file sink's.

@@ -396,4 +396,18 @@ struct RotationVersionTests {
             #expect(try await scenario.authenticates(value, as: token.user))
         }
     }
+
+    @Test("token_name placeholders: {date} is the rotation's UTC day and {rotation} its journal id")
+    func tokenNamePlaceholders() async throws {
+        let scenario = try await RotationScenario.make(
+            extraPolicy: "rules:\n  - match: { user: \"*\" }\n    token_name: \"{name}-{date}-r{rotation}\"\n")
+        defer { Task { await scenario.stop() } }
+        let result = await scenario.world.run(["rotate"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let history = await scenario.world.run(["history", "--format", "json"])
+        let row = try #require((try decodeJSON(history.stdout) as? [[String: Any]])?.first)
+        let id = try #require(row["rotation_id"] as? Int)
+        #expect(row["new_name"] as? String == "ci-\(Timestamp.day(Date()))-r\(id)")
+        #expect(await scenario.jenkinsTokens(of: "alice").map(\.name) == ["ci-\(Timestamp.day(Date()))-r\(id)"])
+    }
 }
