@@ -34,7 +34,9 @@ public actor ControllerSession {
     public func recordFailure(_ error: (any Error)?) {
         consecutiveFailures += 1
         guard stopReason == nil else { return }
-        if let failure = error as? any JenkinsFailure, failure.stopsController {
+        // In self mode each token is its own identity: one dead token (401) says nothing about the others.
+        let ownTokenRejected = config.mode == .self && (error as? any JenkinsFailure)?.isUnauthorized == true
+        if let failure = error as? any JenkinsFailure, failure.stopsController, !ownTokenRejected {
             stopReason = "controller \(config.id) stopped for this run: \(failure)"
         } else if let limit = maxConsecutiveFailures, consecutiveFailures >= limit {
             stopReason =

@@ -411,3 +411,28 @@ struct RotationVersionTests {
         #expect(await scenario.jenkinsTokens(of: "alice").map(\.name) == ["ci-\(Timestamp.day(Date()))-r\(id)"])
     }
 }
+
+@Suite("Rotation: self mode failures")
+struct SelfModeFailureTests {
+    @Test("in self mode one dead token fails alone; the controller keeps rotating the others")
+    func deadTokenDoesNotStopController() async throws {
+        let scenario = try await RotationScenario.make(
+            auth: .selfMode,
+            seeds: [
+                .init(user: "alice", name: "ci", ageDays: 120), .init(user: "bob", name: "ci", ageDays: 120),
+                .init(user: "carol", name: "ci", ageDays: 120),
+            ])
+        defer { Task { await scenario.stop() } }
+        // alice's file holds a value Jenkins never issued; one worker, so alice fails before the others start.
+        try makeTokenValue().appending("\n").write(toFile: scenario.tokens[0].sinkPath, atomically: true, encoding: .utf8)
+        try scenario.world.writePolicy(
+            try String(contentsOfFile: scenario.world.policyPath, encoding: .utf8)
+                .replacingOccurrences(of: "concurrency: 4", with: "concurrency: 1"))
+        let result = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(result.status == 1)
+        let document = try #require(try decodeJSON(result.stdout) as? [String: Any])
+        #expect(document["failed"] as? Int == 1)
+        #expect(document["rotated"] as? Int == 2)
+        #expect(document["skipped"] as? Int == 0)
+    }
+}
