@@ -1,4 +1,5 @@
 import Foundation
+import RotatorCore
 
 /// The one text form the inventory stores instants in: `YYYY-MM-DDTHH:MM:SS.SSSZ`, UTC, millisecond precision.
 ///
@@ -29,9 +30,9 @@ enum UTCTimestamp {
                 milliseconds = Int64(scaled)
             }
         }
-        let dayNumber = floorDivide(milliseconds, millisecondsPerDay)
+        let dayNumber = Timestamp.floorDivide(milliseconds, millisecondsPerDay)
         var rest = milliseconds - dayNumber * millisecondsPerDay
-        let (year, month, day) = civilDate(fromDays: dayNumber)
+        let (year, month, day) = Timestamp.civilDate(fromDays: dayNumber)
         let millisecond = rest % 1000
         rest /= 1000
         let second = rest % 60
@@ -84,10 +85,10 @@ enum UTCTimestamp {
         guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
             let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
             let millisecond = number(20, 3),
-            (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
+            (1...12).contains(month), day >= 1, day <= Timestamp.daysInMonth(year: year, month: month),
             hour < 24, minute < 60, second < 60
         else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = Timestamp.daysFromCivil(year: year, month: month, day: day)
         let milliseconds =
             days * millisecondsPerDay + ((hour * 60 + minute) * 60 + second) * 1000 + millisecond
         return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
@@ -97,41 +98,5 @@ enum UTCTimestamp {
     static func date(from text: String) -> Date? {
         var text = text
         return text.withUTF8 { date(from: UnsafeRawBufferPointer($0)) }
-    }
-
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
-        let quotient = value / divisor
-        return (value % divisor < 0) ? quotient - 1 : quotient
-    }
-
-    private static func daysInMonth(year: Int64, month: Int64) -> Int64 {
-        switch month {
-        case 2: (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    // Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian, day 0 = 1970-01-01).
-    private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = floorDivide(shiftedYear, 400)
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    private static func civilDate(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = floorDivide(shifted, 146_097)
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
     }
 }

@@ -20,7 +20,7 @@ public enum Timestamp {
             rest += 86_400
             days -= 1
         }
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = civilDate(fromDays: days)
         func put(_ value: Int64, _ width: Int) {
             let start = bytes.count
             bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
@@ -58,9 +58,9 @@ public enum Timestamp {
         var scanner = ByteScanner(Array(text.utf8))
         guard let year = scanner.digits(4), scanner.take("-"), let month = scanner.digits(2), scanner.take("-"),
             let day = scanner.digits(2), (1...12).contains(month), day >= 1,
-            day <= daysIn(month: Int64(month), year: Int64(year))
+            day <= daysInMonth(year: Int64(year), month: Int64(month))
         else { return nil }
-        let midnight = Double(days(fromCivil: Int64(year), Int64(month), Int64(day))) * 86_400
+        let midnight = Double(daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day))) * 86_400
         if scanner.atEnd { return Date(timeIntervalSince1970: midnight) }
         guard scanner.take("T") || scanner.take("t") || scanner.take(" "),
             let hour = scanner.digits(2), scanner.take(":"), let minute = scanner.digits(2), scanner.take(":"),
@@ -119,37 +119,41 @@ public enum Timestamp {
         }
     }
 
-    private static func isLeap(_ year: Int64) -> Bool {
-        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-    }
+    // MARK: - Proleptic Gregorian calendar arithmetic (shared with the inventory's stored timestamps)
 
-    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+    public static func daysInMonth(year: Int64, month: Int64) -> Int64 {
         switch month {
-        case 2: isLeap(year) ? 29 : 28
+        case 2: (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
         case 4, 6, 9, 11: 30
         default: 31
         }
     }
 
-    // Howard Hinnant's days-from-civil and civil-from-days algorithms.
-    private static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    public static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = floorDivide(shiftedYear, 400)
+        let yearOfEra = shiftedYear - era * 400
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+    /// The calendar date of a day number (Howard Hinnant's civil_from_days).
+    public static func civilDate(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let shifted = days + 719_468
+        let era = floorDivide(shifted, 146_097)
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
         let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    public static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+        let quotient = value / divisor
+        return (value % divisor < 0) ? quotient - 1 : quotient
     }
 }

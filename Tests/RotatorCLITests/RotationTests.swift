@@ -424,7 +424,8 @@ struct SelfModeFailureTests {
             ])
         defer { Task { await scenario.stop() } }
         // alice's file holds a value Jenkins never issued; one worker, so alice fails before the others start.
-        try makeTokenValue().appending("\n").write(toFile: scenario.tokens[0].sinkPath, atomically: true, encoding: .utf8)
+        try makeTokenValue().appending("\n").write(
+            toFile: scenario.tokens[0].sinkPath, atomically: true, encoding: .utf8)
         try scenario.world.writePolicy(
             try String(contentsOfFile: scenario.world.policyPath, encoding: .utf8)
                 .replacingOccurrences(of: "concurrency: 4", with: "concurrency: 1"))
