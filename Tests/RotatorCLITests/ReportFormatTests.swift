@@ -92,3 +92,43 @@ struct ProgressLineTests {
         #expect(!result.stderr.contains("\r"))
     }
 }
+
+@Suite("Run metrics and version")
+struct RunMetricsTests {
+    @Test("rotate --metrics-file writes the run's health as a textfile, replaced atomically")
+    func metricsFile() async throws {
+        let scenario = try await RotationScenario.make(
+            seeds: [.init(user: "alice", name: "ci", ageDays: 120), .init(user: "bob", name: "ci", ageDays: 120)],
+            faults: ["whoami:status=401,count=1"])
+        defer { Task { await scenario.stop() } }
+        let target = scenario.world.path("metrics/token_rotator.prom")
+        let failing = await scenario.world.run(["rotate", "--metrics-file", target])
+        #expect(failing.status == 1)
+        var text = try String(contentsOfFile: target, encoding: .utf8)
+        for metric in [
+            "token_rotator_last_run_timestamp_seconds", "token_rotator_last_success_timestamp_seconds",
+            "token_rotator_run_rotations", "token_rotator_run_duration_seconds", "token_rotator_uncertain_rotations",
+        ] {
+            #expect(text.contains("# TYPE \(metric) gauge"))
+        }
+        #expect(text.contains("token_rotator_run_rotations{outcome=\"rotated\"} 1"))
+        #expect(text.contains("token_rotator_run_rotations{outcome=\"failed\"} 1"))
+        #expect(text.contains("token_rotator_last_success_timestamp_seconds 0"))
+        let clean = await scenario.world.run(["rotate", "--metrics-file", target])
+        #expect(clean.status == 0)
+        text = try String(contentsOfFile: target, encoding: .utf8)
+        #expect(!text.contains("token_rotator_last_success_timestamp_seconds 0\n"))
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: scenario.world.path("metrics")) == [
+                "token_rotator.prom"
+            ])
+    }
+
+    @Test("--version prints the version and exits 0")
+    func version() async throws {
+        let world = try TestWorld()
+        let result = await world.run(["--version"], withPaths: false)
+        #expect(result.status == 0)
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == TokenRotatorVersion.current)
+    }
+}
