@@ -82,11 +82,8 @@ public struct RotationEngine: Sendable {
             case .retire: work.append((token.controller, .retire(token, rule.settings)))
             case .skip where entry.assessment.isManaged && entry.reason.hasPrefix("limit"):
                 work.append((token.controller, .skip(token, entry.reason)))
-            case .resume:
-                work.append(
-                    (token.controller, .skip(token, "an earlier rotation of this token is unresolved: \(entry.reason)"))
-                )
-            default: break
+            default: break  // `resume` was attempted (and reported) in the resume phase above
+
             }
         }
         let tracker = ProgressTracker(total: work.count, report: progress)
