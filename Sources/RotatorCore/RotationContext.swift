@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Logging
 
@@ -26,9 +27,24 @@ public struct RotationContext: Sendable {
         self.graceOverride = graceOverride
     }
 
+    /// Runs an inventory call on a dedicated thread. SQLite commits wait for the disk (`fdatasync`); done on
+    /// Swift's cooperative pool (one thread per core) they would stall every rotation in flight.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any TokenInventory) throws -> T) async throws -> T {
+        let inventory = self.inventory
+        return try await withCheckedThrowingContinuation { continuation in
+            Self.journalQueue.async {
+                continuation.resume(with: Result { try body(inventory) })
+            }
+        }
+    }
+
+    private static let journalQueue = DispatchQueue(label: "token-rotator.journal")
+
     /// Records a journal step durably, with an event saying what happened.
-    func record(_ rotation: RotationRecord, _ message: String) throws {
-        try inventory.saveRotation(rotation, at: now(), events: [event(for: rotation, message)])
+    func record(_ rotation: RotationRecord, _ message: String) async throws {
+        let event = event(for: rotation, message)
+        let at = now()
+        try await write { try $0.saveRotation(rotation, at: at, events: [event]) }
     }
 
     func event(for rotation: RotationRecord, _ message: String, uuid: String? = nil) -> InventoryEvent {
@@ -46,9 +62,10 @@ public struct RotationContext: Sendable {
     }
 
     /// Marks a token revoked in Jenkins, with an event, in one transaction.
-    func recordRevoked(_ token: TokenRecord, _ message: String) throws {
-        try inventory.markRevoked(
-            uuid: token.uuid, at: now(), events: [event(for: token, kind: "token.revoked", message)])
+    func recordRevoked(_ token: TokenRecord, _ message: String) async throws {
+        let event = event(for: token, kind: "token.revoked", message)
+        let at = now()
+        try await write { try $0.markRevoked(uuid: token.uuid, at: at, events: [event]) }
     }
 
     func metadata(_ rotation: RotationRecord) -> Logger.Metadata {

@@ -40,7 +40,7 @@ struct RotationResume {
             rotation.outcome = .failed
             rotation.finished = context.now()
             rotation.error = "interrupted before anything was sent to Jenkins; nothing changed"
-            try context.record(rotation, rotation.error!)
+            try await context.record(rotation, rotation.error!)
             return nil
         case .generating, .uncertain:
             return try await settleLostGenerate(&rotation, token: token, sinks: sinks, worker: worker)
@@ -97,7 +97,7 @@ struct RotationResume {
             rotation.outcome = .failed
             rotation.error =
                 "the undelivered new token \(newUUID) could not be revoked (\(error)); the next run tries again"
-            try context.record(rotation, rotation.error!)
+            try await context.record(rotation, rotation.error!)
             await session.recordFailure(error)
             return TokenRotation(context: context, session: session, token: token, settings: .init()).result(rotation)
         }
@@ -106,7 +106,7 @@ struct RotationResume {
         rotation.finished = context.now()
         rotation.error =
             "interrupted before the new token reached its sinks; the new token was revoked and the old one stays"
-        try context.record(rotation, rotation.error!)
+        try await context.record(rotation, rotation.error!)
         return nil
     }
 
@@ -132,7 +132,7 @@ struct RotationResume {
             rotation.outcome = .uncertain
             rotation.error = uncertainMessage(
                 name: name, user: token.user, cause: "its security page could not be read: \(error)")
-            try context.record(rotation, rotation.error!)
+            try await context.record(rotation, rotation.error!)
             return worker.result(rotation)
         }
         var revoked: [String] = []
@@ -146,7 +146,7 @@ struct RotationResume {
                 rotation.outcome = .uncertain
                 rotation.error = uncertainMessage(
                     name: name, user: token.user, cause: "revoking orphan \(candidate.uuid) failed: \(error)")
-                try context.record(rotation, rotation.error!)
+                try await context.record(rotation, rotation.error!)
                 return worker.result(rotation)
             }
         }
@@ -157,7 +157,7 @@ struct RotationResume {
             revoked.isEmpty
             ? "the generate response was lost; no token named \(name) unknown to the inventory exists, so none was minted"
             : "the generate response was lost; revoked the orphan token(s) \(revoked.joined(separator: ", ")) named \(name)"
-        try context.record(rotation, rotation.error!)
+        try await context.record(rotation, rotation.error!)
         context.logger.notice("settled a lost generate response", metadata: context.metadata(rotation))
         return nil
     }

@@ -24,11 +24,12 @@ struct TokenRetirement {
             result.outcome = .failed
             result.error = "revoking the retiring token failed (\(error)); it stays retiring and the next run retries"
             await session.recordFailure(error)
-            _ = try context.inventory.appendEvent(context.event(for: token, kind: "token.retire_failed", result.error!))
+            let event = context.event(for: token, kind: "token.retire_failed", result.error!)
+            _ = try await context.write { try $0.appendEvent(event) }
             context.logger.error("retire failed", metadata: metadata)
             return result
         }
-        try context.recordRevoked(token, "grace period over; revoked")
+        try await context.recordRevoked(token, "grace period over; revoked")
         context.logger.info("retired", metadata: metadata)
         return result
     }

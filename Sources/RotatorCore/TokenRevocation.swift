@@ -39,7 +39,7 @@ public struct TokenRevocation: Sendable {
             result.error = "revoking \(token.uuid) failed: \(error)"
             return result
         }
-        try context.recordRevoked(token, "revoked by revoke --uuid")
+        try await context.recordRevoked(token, "revoked by revoke --uuid")
         context.logger.info(
             "revoked",
             metadata: ["controller": "\(token.controller)", "user": "\(token.user)", "uuid": "\(token.uuid)"])

@@ -29,9 +29,9 @@ struct TokenRotation {
         // The journal row's id is a placeholder ({rotation}); only when a template uses it must the row exist
         // before the names are rendered. Otherwise the row is born at `generating`: one commit fewer.
         if Self.mentionsRotationID(settings) {
-            rotation.id = try context.inventory.insertRotation(
-                rotation,
-                events: [context.event(for: rotation, "planned: \(token.controller)/\(token.user)/\(token.name)")])
+            let planned = rotation
+            let event = context.event(for: rotation, "planned: \(token.controller)/\(token.user)/\(token.name)")
+            rotation.id = try await context.write { try $0.insertRotation(planned, events: [event]) }
         }
         let values = PlaceholderValues(
             name: token.name, user: token.user, controller: token.controller, rotationInstant: started,
@@ -51,17 +51,21 @@ struct TokenRotation {
             expirationDays = try await Self.expirationDays(
                 settings: settings, grace: grace, session: session, credential: credential)
         } catch {
-            if rotation.id == nil { rotation.id = try context.inventory.insertRotation(rotation, events: []) }
+            if rotation.id == nil {
+                let planned = rotation
+                rotation.id = try await context.write { try $0.insertRotation(planned, events: []) }
+            }
             return try await fail(&rotation, "could not start: \(error)", error: error)
         }
 
         rotation.newName = newName
         rotation.step = .generating
         if rotation.id == nil {
-            rotation.id = try context.inventory.insertRotation(
-                rotation, events: [context.event(for: rotation, "generating a new token named \(newName)")])
+            let generating = rotation
+            let event = context.event(for: rotation, "generating a new token named \(newName)")
+            rotation.id = try await context.write { try $0.insertRotation(generating, events: [event]) }
         } else {
-            try context.record(rotation, "generating a new token named \(newName)")
+            try await context.record(rotation, "generating a new token named \(newName)")
         }
         let minted: MintedToken
         do {
@@ -73,7 +77,7 @@ struct TokenRotation {
             rotation.error =
                 "the generate response was lost (\(failure)); a token named \(newName) may exist for user "
                 + "\(token.user); the next run checks the user's security page and revokes it"
-            try context.record(rotation, rotation.error!)
+            try await context.record(rotation, rotation.error!)
             await session.recordFailure(failure)
             logger.error("generate response lost", metadata: context.metadata(rotation))
             return result(rotation)
@@ -84,7 +88,7 @@ struct TokenRotation {
         rotation.step = .minted
         rotation.newUUID = minted.uuid
         rotation.newFingerprint = minted.value.fingerprint
-        try context.record(rotation, "minted \(minted.uuid) (fingerprint \(minted.value.fingerprint))")
+        try await context.record(rotation, "minted \(minted.uuid) (fingerprint \(minted.value.fingerprint))")
         let delivery = TokenDelivery(
             controller: token.controller, controllerURL: config.url, user: token.user, name: newName,
             uuid: minted.uuid, oldUUID: rotation.oldUUID, created: started, value: minted.value)
@@ -112,7 +116,7 @@ struct TokenRotation {
             }
         }
         rotation.step = .delivered
-        try context.record(rotation, "delivered to \(sinks.count) sink(s)")
+        try await context.record(rotation, "delivered to \(sinks.count) sink(s)")
         return try await verifyAndFinish(
             &rotation, minted: minted, written: written, actingCredential: actingCredential, oldValue: oldValue)
     }
@@ -139,13 +143,13 @@ struct TokenRotation {
             } catch {
                 rotation.outcome = .inProgress
                 rotation.error = "could not verify the new token (\(error)); the next run verifies it"
-                try context.record(rotation, rotation.error!)
+                try await context.record(rotation, rotation.error!)
                 await session.recordFailure(error)
                 return result(rotation)
             }
         }
         rotation.step = .verified
-        try context.record(rotation, settings.verify ? "verified as \(token.user)" : "verify: false, not verified")
+        try await context.record(rotation, settings.verify ? "verified as \(token.user)" : "verify: false, not verified")
         let result = try await retireOld(
             &rotation, revokeAs: config.mode == .self ? newCredential : actingCredential, oldValue: oldValue)
         if rotation.step == .done { reveal?(minted.value) }
@@ -166,15 +170,15 @@ struct TokenRotation {
             rotation.step = .done
             rotation.outcome = .rotated
             rotation.finished = now
-            try context.inventory.add(
-                record, addedAt: now, events: [context.event(for: rotation, "issued", uuid: record.uuid)])
-            try context.record(rotation, "issued \(record.uuid)")
+            let event = context.event(for: rotation, "issued", uuid: record.uuid)
+            try await context.write { try $0.add(record, addedAt: now, events: [event]) }
+            try await context.record(rotation, "issued \(record.uuid)")
             logger.info("issued", metadata: context.metadata(rotation))
             return result(rotation)
         }
         if grace > .zero {
             let deadline = now + grace
-            try complete(
+            try await complete(
                 &rotation, successor: record, oldState: .retiring(revokeAfter: deadline),
                 message: "rotated; old token retiring until \(Timestamp.format(deadline))")
             return result(rotation)
@@ -191,25 +195,29 @@ struct TokenRotation {
         }
         if let problem {
             rotation.error = "\(problem); it stays retiring and the next run revokes it"
-            try complete(&rotation, successor: record, oldState: .retiring(revokeAfter: now), message: rotation.error!)
+            try await complete(&rotation, successor: record, oldState: .retiring(revokeAfter: now), message: rotation.error!)
             logger.error("old token not revoked", metadata: context.metadata(rotation))
             return result(rotation)
         }
-        try complete(&rotation, successor: record, oldState: .revoked(at: now), message: "rotated; old token revoked")
+        try await complete(&rotation, successor: record, oldState: .revoked(at: now), message: "rotated; old token revoked")
         return result(rotation)
     }
 
     private func complete(
         _ rotation: inout RotationRecord, successor: TokenRecord, oldState: RetiredTokenState, message: String
-    ) throws {
+    ) async throws {
         let now = context.now()
         rotation.step = .done
         rotation.outcome = .rotated
         rotation.finished = now
-        try context.inventory.recordRotated(
-            oldUUID: token.uuid, successor: successor, oldState: oldState, rotatedAt: now, completing: rotation.id,
-            events: [context.event(for: rotation, message)])
-        if rotation.error != nil { try context.record(rotation, rotation.error!) }
+        let (oldUUID, rotationID) = (token.uuid, rotation.id)
+        let event = context.event(for: rotation, message)
+        try await context.write {
+            try $0.recordRotated(
+                oldUUID: oldUUID, successor: successor, oldState: oldState, rotatedAt: now, completing: rotationID,
+                events: [event])
+        }
+        if rotation.error != nil { try await context.record(rotation, rotation.error!) }
         logger.info("rotated", metadata: context.metadata(rotation))
     }
 
@@ -243,7 +251,7 @@ struct TokenRotation {
             notes.append("the new token \(minted.uuid) could not be revoked (\(error)); the next run revokes it")
         }
         rotation.error = notes.joined(separator: "; ")
-        try context.record(rotation, rotation.error!)
+        try await context.record(rotation, rotation.error!)
         logger.error("rotation failed", metadata: context.metadata(rotation))
         return result(rotation)
     }
@@ -257,7 +265,7 @@ struct TokenRotation {
         rotation.outcome = .failed
         rotation.error = message
         rotation.finished = context.now()
-        try context.record(rotation, message)
+        try await context.record(rotation, message)
         logger.error("rotation failed: \(message)", metadata: context.metadata(rotation))
         return result(rotation)
     }
