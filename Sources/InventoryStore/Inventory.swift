@@ -87,65 +87,9 @@ public final class Inventory: Sendable {
 
     // MARK: - Transactions
 
-    /// Runs `body` — calls to this inventory — in one transaction, so that everything it writes reaches the
-    /// disk with a single commit (group commit: the rotation engine batches the journal steps of the rotations
-    /// in flight). Each call inside is a savepoint: one that throws is undone alone and its error passes to
-    /// the caller inside `body`; nothing is durable until this returns.
-    public func inOneCommit(_ body: () throws -> Void) throws {
-        do {
-            try queue.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    let key = Self.batchKey
-                    Thread.current.threadDictionary[key] = BatchConnection(database: db, owner: ObjectIdentifier(self))
-                    defer { Thread.current.threadDictionary.removeObject(forKey: key) }
-                    try body()
-                    return .commit
-                }
-            }
-        } catch let error as DatabaseError {
-            throw InventoryError(error, path: path, operation: "committing journal steps")
-        }
-    }
-
-    private static let batchKey = "token-rotator.inventory.batch"
-
-    /// The connection of an ``inOneCommit(_:)`` under way on this thread for this inventory.
-    private final class BatchConnection {
-        let database: Database
-        let owner: ObjectIdentifier
-
-        init(database: Database, owner: ObjectIdentifier) {
-            self.database = database
-            self.owner = owner
-        }
-    }
-
-    private var batchDatabase: Database? {
-        guard let batch = Thread.current.threadDictionary[Self.batchKey] as? BatchConnection,
-            batch.owner == ObjectIdentifier(self)
-        else { return nil }
-        return batch.database
-    }
-
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: it takes the write lock first, so it waits for other
     /// writers (up to the busy timeout) instead of failing halfway. Errors thrown by `body` pass through.
-    /// Inside ``inOneCommit(_:)`` it is a savepoint of that transaction instead.
     func write<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
-        if let db = batchDatabase {
-            do {
-                var result: T?
-                try db.inSavepoint {
-                    result = try body(db)
-                    return .commit
-                }
-                guard let result else {
-                    throw InventoryError.database(path: path, operation: operation, message: "no result")
-                }
-                return result
-            } catch let error as DatabaseError {
-                throw InventoryError(error, path: path, operation: operation)
-            }
-        }
         do {
             return try queue.writeWithoutTransaction { db in
                 var result: T?
@@ -166,7 +110,6 @@ public final class Inventory: Sendable {
     /// Runs `body` in one read transaction (a consistent snapshot). Errors thrown by `body` pass through.
     func read<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
         do {
-            if let db = batchDatabase { return try body(db) }
             return try queue.read(body)
         } catch let error as DatabaseError {
             throw InventoryError(error, path: path, operation: operation)

@@ -51,8 +51,4 @@ public protocol TokenInventory: Sendable {
     ) throws
 
     func appendEvent(_ event: InventoryEvent) throws -> Int64
-
-    /// Runs `body` (calls to this inventory) so that all it writes is committed at once; each call inside
-    /// succeeds or fails on its own, and nothing is durable before this returns.
-    func inOneCommit(_ body: () throws -> Void) throws
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Logging
 
@@ -12,8 +13,6 @@ public struct RotationContext: Sendable {
     public var runID: Int64?
     /// `rotate --grace`: overrides every rule's grace period for this run.
     public var graceOverride: TimeSpan?
-    /// Group commit of the journal steps (one per context, shared by the run's rotations).
-    let journal: JournalWriter
 
     public init(
         policy: RotationPolicy, inventory: any TokenInventory, sinks: any SinkProvider,
@@ -26,14 +25,20 @@ public struct RotationContext: Sendable {
         self.logger = logger
         self.runID = runID
         self.graceOverride = graceOverride
-        self.journal = JournalWriter(inventory: inventory)
     }
 
-    /// Records through the run's ``JournalWriter``: durable when this returns, committed together with the
-    /// records of the other rotations in flight.
+    /// Runs an inventory call on a dedicated thread. SQLite commits wait for the disk (`fdatasync`); done on
+    /// Swift's cooperative pool (one thread per core) they would stall every rotation in flight.
     func write<T: Sendable>(_ body: @escaping @Sendable (any TokenInventory) throws -> T) async throws -> T {
-        try await journal.write(body)
+        let inventory = self.inventory
+        return try await withCheckedThrowingContinuation { continuation in
+            Self.journalQueue.async {
+                continuation.resume(with: Result { try body(inventory) })
+            }
+        }
     }
+
+    private static let journalQueue = DispatchQueue(label: "token-rotator.journal")
 
     /// Records a journal step durably, with an event saying what happened.
     func record(_ rotation: RotationRecord, _ message: String) async throws {
