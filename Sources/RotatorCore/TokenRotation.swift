@@ -149,7 +149,8 @@ struct TokenRotation {
             }
         }
         rotation.step = .verified
-        try await context.record(rotation, settings.verify ? "verified as \(token.user)" : "verify: false, not verified")
+        try await context.record(
+            rotation, settings.verify ? "verified as \(token.user)" : "verify: false, not verified")
         let result = try await retireOld(
             &rotation, revokeAs: config.mode == .self ? newCredential : actingCredential, oldValue: oldValue)
         if rotation.step == .done { reveal?(minted.value) }
@@ -195,11 +196,13 @@ struct TokenRotation {
         }
         if let problem {
             rotation.error = "\(problem); it stays retiring and the next run revokes it"
-            try await complete(&rotation, successor: record, oldState: .retiring(revokeAfter: now), message: rotation.error!)
+            try await complete(
+                &rotation, successor: record, oldState: .retiring(revokeAfter: now), message: rotation.error!)
             logger.error("old token not revoked", metadata: context.metadata(rotation))
             return result(rotation)
         }
-        try await complete(&rotation, successor: record, oldState: .revoked(at: now), message: "rotated; old token revoked")
+        try await complete(
+            &rotation, successor: record, oldState: .revoked(at: now), message: "rotated; old token revoked")
         return result(rotation)
     }
 

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import InventoryStore
+import RotatorCore
+
+extension RotatorCommand {
+    struct Issue: EnvironmentCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mint a new token for a user, deliver it per policy, verify and record it.",
+            discussion: """
+                The value goes only to the policy's sinks for this controller, user and name; with --stdout it is \
+                also printed alone on one line of stdout (everything else goes to stderr).
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The controller id, as in the policy.") var controller: String
+        @Option(help: "The Jenkins user the token is for.") var user: String
+        @Option(help: "The token's logical name (the policy's token_name may decorate it).") var name: String
+        @Flag(
+            name: .customLong("stdout"),
+            help: "Also print the new value on stdout (opt-in; nothing else goes to stdout).")
+        var printValue = false
+
+        func run(_ env: CommandEnvironment) async throws -> ExitStatus {
+            let locked = try LockedInventory(global, env)
+            defer { locked.release() }
+            let (policy, inventory) = (locked.policy, locked.inventory)
+            let reveal = printValue ? Self.printer(env.stdout) : nil
+            let context = try RunContext.make(
+                policy: policy, inventory: inventory, global: global, env: env, mode: "issue")
+            let result = try await LiveJenkins.withSessions(policy: policy, ids: [controller], env: env) { sessions in
+                try await issue(in: sessions, context: context, reveal: reveal)
+            }
+            env.stderr.write(
+                "issue \(controller)/\(user)/\(name): \(result.outcome.rawValue)"
+                    + (result.newUUID.map { " \($0)" } ?? "") + (result.error.map { ": \($0)" } ?? "") + "\n")
+            return result.outcome == .rotated && result.error == nil ? .success : .tokenFailures
+        }
+
+        /// `--stdout`: the value alone on one line.
+        private static func printer(_ output: any TextOutput) -> @Sendable (Secret) -> Void {
+            { value in output.write(value.reveal() + "\n") }
+        }
+
+        private func issue(
+            in sessions: [String: ControllerSession], context: RunContext, reveal: (@Sendable (Secret) -> Void)?
+        ) async throws -> RotationResult {
+            let result = try await TokenIssue(context: context.rotation, session: sessions[controller]!)
+                .issue(user: user, name: name, reveal: reveal)
+            context.finish(result)
+            return result
+        }
+    }
+}
+
+typealias Issue = RotatorCommand.Issue
