@@ -57,43 +57,49 @@ public struct RotationEngine: Sendable {
             RunRecord(started: asOf, mode: "rotate"), asOf: asOf,
             events: [InventoryEvent(at: asOf, kind: "run.started", message: "rotate")])
         context.runID = runID
-        context.logger[metadataKey: "run_id"] = "\(runID)"
+        // From here on tokens may change: a failure is no longer "nothing changed" (exit 2) but a stopped run.
+        do {
+            context.logger[metadataKey: "run_id"] = "\(runID)"
 
-        // Resume first: a rotation left half-done must be settled before its token is planned again.
-        let unfinished = try context.inventory.unfinishedRotations().filter {
-            options.filter.includes(
-                TokenRecord(controller: $0.controller, user: $0.user, name: $0.name, uuid: "", created: asOf))
-        }
-        var results = try await execute(
-            unfinished.map { ($0.controller, WorkItem.resume($0)) }, context: context)
-
-        let planner = Planner(
-            policy: context.policy, asOf: asOf, filter: options.filter, max: options.max, force: options.force,
-            unfinished: try context.inventory.unfinishedRotations())
-        let selected = try planner.selectOldestFirst { body in try context.inventory.forEachActiveTokenOldestFirst(body)
-        }
-        var work: [(String, WorkItem)] = []
-        try context.inventory.forEachToken(includeRevoked: false) { token in
-            guard let entry = planner.entry(for: token, selected: selected), let rule = entry.assessment.rule else {
-                return
+            // Resume first: a rotation left half-done must be settled before its token is planned again.
+            let unfinished = try context.inventory.unfinishedRotations().filter {
+                options.filter.includes(
+                    TokenRecord(controller: $0.controller, user: $0.user, name: $0.name, uuid: "", created: asOf))
             }
-            switch entry.action {
-            case .rotate: work.append((token.controller, .rotate(token, rule.settings)))
-            case .retire: work.append((token.controller, .retire(token, rule.settings)))
-            case .skip where entry.assessment.isManaged && entry.reason.hasPrefix("limit"):
-                work.append((token.controller, .skip(token, entry.reason)))
-            default: break  // `resume` was attempted (and reported) in the resume phase above
+            var results = try await execute(
+                unfinished.map { ($0.controller, WorkItem.resume($0)) }, context: context)
 
+            let planner = Planner(
+                policy: context.policy, asOf: asOf, filter: options.filter, max: options.max, force: options.force,
+                unfinished: try context.inventory.unfinishedRotations())
+            let selected = try planner.selectOldestFirst { body in
+                try context.inventory.forEachActiveTokenOldestFirst(body)
             }
-        }
-        let tracker = ProgressTracker(total: work.count, report: progress)
-        results += try await execute(work, context: context, tracker: tracker)
+            var work: [(String, WorkItem)] = []
+            try context.inventory.forEachToken(includeRevoked: false) { token in
+                guard let entry = planner.entry(for: token, selected: selected), let rule = entry.assessment.rule else {
+                    return
+                }
+                switch entry.action {
+                case .rotate: work.append((token.controller, .rotate(token, rule.settings)))
+                case .retire: work.append((token.controller, .retire(token, rule.settings)))
+                case .skip where entry.assessment.isManaged && entry.reason.hasPrefix("limit"):
+                    work.append((token.controller, .skip(token, entry.reason)))
+                default: break  // `resume` was attempted (and reported) in the resume phase above
 
-        let summary = RunSummary(runID: runID, asOf: asOf, results: results, interrupted: shouldStop())
-        try context.inventory.finishRun(
-            id: runID, counts: summary.counts, exitCode: summary.hasFailures ? 1 : 0, finished: context.now(),
-            events: [InventoryEvent(at: context.now(), runID: runID, kind: "run.finished", message: "rotate")])
-        return summary
+                }
+            }
+            let tracker = ProgressTracker(total: work.count, report: progress)
+            results += try await execute(work, context: context, tracker: tracker)
+
+            let summary = RunSummary(runID: runID, asOf: asOf, results: results, interrupted: shouldStop())
+            try context.inventory.finishRun(
+                id: runID, counts: summary.counts, exitCode: summary.hasFailures ? 1 : 0, finished: context.now(),
+                events: [InventoryEvent(at: context.now(), runID: runID, kind: "run.finished", message: "rotate")])
+            return summary
+        } catch {
+            throw RotationRunError(runID: runID, underlying: error)
+        }
     }
 
     /// Runs work items grouped by controller: controllers in parallel, each with its own concurrency.
@@ -179,6 +185,18 @@ public struct RotationEngine: Sendable {
                 controller: rotation.controller, user: rotation.user, name: rotation.name, oldUUID: rotation.oldUUID,
                 newUUID: rotation.newUUID, outcome: .inProgress, error: reason)
         }
+    }
+}
+
+/// A run that stopped after it had started (an inventory write failed, say): some tokens may be mid-rotation;
+/// the next run resumes them.
+public struct RotationRunError: Error, CustomStringConvertible {
+    public var runID: Int64
+    public var underlying: any Error
+
+    public var description: String {
+        "the run stopped (run \(runID)): \(underlying); tokens in flight are resumed by the next run "
+            + "(see `token-rotator history`)"
     }
 }
 

@@ -437,3 +437,54 @@ struct SelfModeFailureTests {
         #expect(document["skipped"] as? Int == 0)
     }
 }
+
+@Suite("Rotation: inventory failures")
+struct InventoryFailureTests {
+    /// The fault needs `chattr +i` (root on ext4 or similar), as on this project's machines and CI.
+    static let canFreezeFiles: Bool = {
+        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("chattr-probe-\(getpid())").path
+        guard FileManager.default.createFile(atPath: probe, contents: Data("x".utf8)) else { return false }
+        defer { try? FileManager.default.removeItem(atPath: probe) }
+        func chattr(_ flag: String) -> Bool {
+            guard let process = try? Process.run(URL(fileURLWithPath: "/usr/bin/chattr"), arguments: [flag, probe])
+            else { return false }
+            process.waitUntilExit()
+            return process.terminationStatus == 0
+        }
+        let frozen = chattr("+i")
+        let writable = (try? "y".write(toFile: probe, atomically: false, encoding: .utf8)) != nil
+        _ = chattr("-i")
+        return frozen && !writable
+    }()
+
+    @Test(
+        "a journal write that fails mid-run stops the run with exit 1 (things changed), and the next run resolves it",
+        .enabled(if: canFreezeFiles, "needs chattr +i to make the inventory's files immutable"))
+    func journalWriteFailsMidRun() async throws {
+        let scripts = try TestWorld()
+        let scenario = try await RotationScenario.make(
+            deliver: """
+                    - file: { path: "{sinks}/{controller}/{user}/{name}.token" }
+                    - command: ["\(scripts.path("freeze-inventory"))"]
+                """)
+        defer { Task { await scenario.stop() } }
+        let database = scenario.world.database
+        // The command sink runs between `minted` and `delivered`: it makes the inventory's files immutable
+        // (not -shm: SQLite maps it, and a write fault there is a SIGBUS, not an error).
+        _ = try scripts.write(
+            "#!/bin/sh\ncat >/dev/null\nchattr +i '\(database)' '\(database)-wal'\n", to: "freeze-inventory",
+            mode: 0o755)
+        let result = await scenario.world.run(["rotate"])
+        _ = try? Process.run(URL(fileURLWithPath: "/usr/bin/chattr"), arguments: ["-i", database, database + "-wal"])
+            .waitUntilExit()
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("the run stopped"))
+        try FileManager.default.removeItem(atPath: scripts.path("freeze-inventory"))
+        _ = try scripts.write("#!/bin/sh\ncat >/dev/null\n", to: "freeze-inventory", mode: 0o755)
+        let rerun = await scenario.world.run(["rotate"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let value = try #require(scenario.sinkValue(scenario.tokens[0]))
+        #expect(try await scenario.authenticates(value, as: "alice"))
+        #expect(await scenario.jenkinsTokens(of: "alice").count == 1)
+    }
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import InventoryStore
+import RotatorCore
 
 /// The exit codes of SPEC §2, owned here and nowhere else.
 public enum ExitStatus: Int32, Sendable {
@@ -18,11 +19,14 @@ public enum ExitStatus: Int32, Sendable {
 }
 
 extension ExitStatus {
-    /// The exit code for an error that stopped a command before or outside any token operation:
-    /// a held lock is 3, everything else (policy, flags, database, files) is a configuration error.
+    /// The exit code for an error that stopped a command: a held lock is 3; a rotate run that stopped after
+    /// it had started changing tokens is 1; everything else (policy, flags, database, files) stopped it before
+    /// anything changed: a configuration error.
     init(for error: any Error) {
         if let inventoryError = error as? InventoryError, case .locked = inventoryError {
             self = .locked
+        } else if error is RotationRunError {
+            self = .tokenFailures
         } else {
             self = .usage
         }
