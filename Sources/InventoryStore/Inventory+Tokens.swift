@@ -17,11 +17,15 @@ extension Inventory {
 
     /// Registers many tokens, all or nothing, in one transaction. A uuid already in the inventory fails the whole
     /// import with an error naming its line in `source` (the imported file's name).
+    /// `progress` is told how many rows are written so far, every 1,000 rows and at the end (nothing is durable
+    /// until the whole import commits).
     public func importTokens(
-        _ tokens: [ImportedToken], source: String? = nil, addedAt: Date = Date(), events: [InventoryEvent] = []
+        _ tokens: [ImportedToken], source: String? = nil, addedAt: Date = Date(), events: [InventoryEvent] = [],
+        progress: ((Int) -> Void)? = nil
     ) throws {
         try write("importing \(tokens.count) tokens") { db in
-            for imported in tokens {
+            for (index, imported) in tokens.enumerated() {
+                if let progress, index % 1_000 == 0 { progress(index) }
                 if let existing = try token(uuid: imported.record.uuid, db) {
                     throw InventoryError.importedUUIDExists(
                         path: path, source: source, line: imported.line, uuid: imported.record.uuid,
@@ -29,6 +33,7 @@ extension Inventory {
                 }
                 try insert(imported.record, addedAt: addedAt, db)
             }
+            progress?(tokens.count)
             try append(events, db)
         }
     }

@@ -83,6 +83,24 @@ struct ProgressLineTests {
         #expect(ProgressLine.duration(125) == "2m05s")
     }
 
+    @Test("a large import shows its progress on a terminal, and nothing on a pipe")
+    func importProgress() async throws {
+        var csv = "controller,user,name,uuid,created\n"
+        for index in 0..<2_500 {
+            csv += "ci,user\(index % 50),t\(index),\(UUID().uuidString.lowercased()),2026-01-01T00:00:00Z\n"
+        }
+        let onTerminal = try TestWorld()
+        onTerminal.stderrIsTerminal = true
+        let file = try onTerminal.write(csv, to: "tokens.csv")
+        let shown = await onTerminal.run(["inventory", "import", file])
+        #expect(shown.status == 0)
+        #expect(shown.stderr.contains("[1000/2500]") && shown.stderr.contains("[2500/2500]\n"))
+        let onPipe = try TestWorld()
+        let quiet = await onPipe.run(["inventory", "import", try onPipe.write(csv, to: "tokens.csv")])
+        #expect(quiet.status == 0)
+        #expect(!quiet.stderr.contains("\r"))
+    }
+
     @Test("a run whose stderr is not a terminal draws no progress")
     func notOnPipes() async throws {
         let scenario = try await RotationScenario.make()

@@ -14,6 +14,8 @@ final class TestWorld: @unchecked Sendable {
     /// The instant commands see as "now" (nil: the wall clock).
     var now: Date?
     var logFormat: LogFormat = .json
+    /// Pretend stderr is a terminal (progress lines are drawn only there).
+    var stderrIsTerminal = false
     private(set) var simulator: JenkinsSimulator?
 
     init() throws {
@@ -49,7 +51,8 @@ final class TestWorld: @unchecked Sendable {
         }
         let fixed = now
         let env = CommandEnvironment(
-            now: { fixed ?? Date() }, variables: variables, stdout: stdout, stderr: stderr, logger: logger)
+            now: { fixed ?? Date() }, variables: variables, stdout: stdout, stderr: stderr, logger: logger,
+            stderrIsTerminal: stderrIsTerminal)
         let paths = withPaths ? ["--db", database, "--policy", policyPath] : []
         let status = await TokenRotatorMain.execute(arguments + paths, in: env)
         return Outcome(status: status, stdout: stdout.text, stderr: stderr.text)

@@ -78,11 +78,21 @@ extension RotatorCommand.InventoryCommand {
             let tokens = try InventoryImport.parse(text, fileName: file)
             let inventory = try Inventory.open(path: global.databasePath(env))
             let now = global.now(env)
+            let started = Date()
+            let line = env.stderrIsTerminal ? ProgressLine(output: env.stderr) : nil
             try inventory.importTokens(
                 tokens, source: file, addedAt: now,
                 events: [
                     InventoryEvent(at: now, kind: "tokens.imported", message: "\(tokens.count) tokens from \(file)")
-                ])
+                ],
+                progress: line.map { line in
+                    { done in
+                        line.draw(
+                            RunProgress(
+                                done: done, total: tokens.count, failures: 0,
+                                elapsed: Date().timeIntervalSince(started)))
+                    }
+                })
             env.stderr.write("imported \(tokens.count) tokens from \(file)\n")
             return .success
         }
