@@ -96,17 +96,6 @@ extension Inventory {
         }
     }
 
-    /// Retiring tokens whose grace period ended at or before `asOf`, soonest first.
-    public func retiringDue(asOf: Date) throws -> [TokenRecord] {
-        let sql =
-            TokenRecord.selectColumns
-            + " WHERE state = 'retiring' AND revoke_after <= ? ORDER BY revoke_after, controller, user, name"
-        return try read("reading retiring tokens") { db in
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [stored(asOf)])
-            return try Array(rows.map { try TokenRecord(inventoryRow: $0, path: self.path) })
-        }
-    }
-
     // MARK: - State changes of the rotation engine
 
     /// Records a completed rotation in one transaction: inserts `successor`, marks the old token retiring or

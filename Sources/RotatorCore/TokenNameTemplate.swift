@@ -33,12 +33,7 @@ public struct PlaceholderValues: Sendable, Equatable {
     }
 
     /// `{date}`: the UTC day of ``rotationInstant`` as `yyyy-MM-dd`.
-    public var date: String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let day = calendar.dateComponents([.year, .month, .day], from: rotationInstant)
-        return String(format: "%04d-%02d-%02d", day.year ?? 0, day.month ?? 0, day.day ?? 0)
-    }
+    public var date: String { Timestamp.day(rotationInstant) }
 
     public func value(of placeholder: Placeholder) -> String {
         switch placeholder {
