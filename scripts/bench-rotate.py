@@ -34,6 +34,7 @@ def main():
     parser.add_argument("--latency-ms", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--defaults", default="", help="extra policy defaults, e.g. 'verify: false' (experiments)")
     parser.add_argument("--wrap", default="", help="prefix for the measured command, e.g. 'perf record -g -o /tmp/p'")
     args = parser.parse_args()
 
@@ -81,7 +82,8 @@ def main():
             f"    concurrency: {args.concurrency}\n    timeout: 30s\n" for c, url in enumerate(urls))
         with open(os.path.join(work, "policy.yml"), "w") as handle:
             handle.write(f"version: 1\ncontrollers:\n{controllers}defaults:\n  max_age: 90d\n  rotate_before: 14d\n"
-                         f"  jenkins_expiry: off\n  deliver:\n"
+                         f"  jenkins_expiry: off\n{''.join('  ' + line + chr(10) for line in args.defaults.split(';') if line)}"
+                         f"  deliver:\n"
                          f"    - file: {{ path: \"{work}/sinks/{{controller}}/{{user}}/{{name}}.token\" }}\n"
                          f"limits:\n  max_rotations: {args.tokens}\n  max_consecutive_failures: 3\n")
         with open(os.path.join(work, "inventory.csv"), "w") as handle:
@@ -92,6 +94,7 @@ def main():
         for url in urls:
             urllib.request.urlopen(urllib.request.Request(url + "_sim/requests/reset", method="POST")).read()
 
+        sim_cpu_before = [process_cpu(process.pid) for process in processes]
         timed = subprocess.run(
             ["/usr/bin/time", "-v"] + args.wrap.split() + [rotator, "rotate", "--format", "json", "--log-level", "error"]
             + common,
@@ -99,10 +102,12 @@ def main():
         if timed.returncode != 0:
             print(timed.stdout[-2000:], timed.stderr[-4000:], file=sys.stderr)
             sys.exit(f"rotate exited {timed.returncode}")
+        sim_cpu = sum(process_cpu(process.pid) for process in processes) - sum(sim_cpu_before)
         result = json.loads(timed.stdout)
         stats = dict(re.findall(r"^\s*(.+?): (.+)$", timed.stderr, re.M))
         wall = parse_elapsed(stats["Elapsed (wall clock) time (h:mm:ss or m:ss)"])
-        cpu = float(stats["User time (seconds)"]) + float(stats["System time (seconds)"])
+        user, system = float(stats["User time (seconds)"]), float(stats["System time (seconds)"])
+        cpu = user + system
         rss_mb = int(stats["Maximum resident set size (kbytes)"]) / 1024
         requests = []
         for url in urls:
@@ -114,7 +119,11 @@ def main():
         print(f"requests per controller: {requests} ({sum(requests) / max(rotated, 1):.2f} per rotation)")
         print(f"wall {wall:.2f} s; ideal {ideal:.2f} s (requests x {args.latency_ms} ms / {args.concurrency}); "
               f"ratio {wall / ideal:.2f}x")
-        print(f"CPU {cpu:.2f} s = {cpu / max(rotated, 1) * 1000:.2f} ms per rotation; peak RSS {rss_mb:.1f} MB")
+        print(f"CPU {cpu:.2f} s ({user:.2f} user, {system:.2f} system) = {cpu / max(rotated, 1) * 1000:.2f} ms per "
+              f"rotation; peak RSS {rss_mb:.1f} MB")
+        switches = int(stats["Voluntary context switches"]) + int(stats["Involuntary context switches"])
+        print(f"context switches {switches} = {switches / max(rotated, 1):.1f} per rotation")
+        print(f"simulators' CPU {sim_cpu:.2f} s = {sim_cpu / max(sum(requests), 1) * 1e6:.0f} us per request")
     finally:
         for process in processes:
             process.terminate()
@@ -123,6 +132,13 @@ def main():
             print("kept", work)
         else:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def process_cpu(pid):
+    """User + system CPU seconds of a running process, from /proc."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def parse_elapsed(text):

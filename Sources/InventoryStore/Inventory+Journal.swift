@@ -32,48 +32,23 @@ extension Inventory {
         }
     }
 
-    /// Moves a journal row to `step`, setting the fields given (nil leaves a field unchanged); `at` is when.
-    /// Committed durably before this returns, so the caller's next side effect comes after the record of this one.
-    public func updateRotation(
-        id: Int64, step: RotationStep, newName: String? = nil, newUUID: String? = nil,
-        newFingerprint: String? = nil, outcome: RotationOutcome? = nil, error: String? = nil,
-        finished: Date? = nil, at: Date, events: [InventoryEvent] = []
-    ) throws {
-        try write("updating rotation \(id) to \(step.rawValue)") { db in
-            try db.cachedStatement(
-                sql: """
-                    UPDATE rotations SET step = ?, new_name = coalesce(?, new_name), new_uuid = coalesce(?, new_uuid),
-                    new_fingerprint = coalesce(?, new_fingerprint), outcome = coalesce(?, outcome),
-                    error = coalesce(?, error), finished = coalesce(?, finished), updated = ? WHERE id = ?
-                    """
-            ).execute(arguments: [
-                step.rawValue, newName, newUUID?.lowercased(), newFingerprint, outcome?.rawValue, error,
-                stored(finished), stored(at), id,
-            ])
-            guard db.changesCount == 1 else { throw InventoryError.unknownRotation(path: path, id: id) }
-            try append(events, db)
-        }
-    }
-
-    /// Overwrites a journal row (`rotation.id` required) with every field of `rotation`; `at` is when.
+    /// Records a journal row's progress (`rotation.id` required): its step, the successor's name, uuid and
+    /// fingerprint, outcome, error and end; `at` is when. The row's identity (run, controller, user, token, old
+    /// uuid, start) is fixed when it is inserted. Updating only what moves keeps each durable step small.
     public func saveRotation(_ rotation: RotationRecord, at: Date, events: [InventoryEvent] = []) throws {
         guard let id = rotation.id else {
             throw InventoryError.database(
                 path: path, operation: "saving a rotation", message: "the rotation has no id; insert it first")
         }
         try write("saving rotation \(id)") { db in
-            if let runID = rotation.runID { try requireRun(id: runID, db) }
             try db.cachedStatement(
                 sql: """
-                    UPDATE rotations SET run_id = ?, controller = ?, user = ?, name = ?, old_uuid = ?, new_name = ?,
-                    new_uuid = ?, new_fingerprint = ?, step = ?, outcome = ?, started = ?, finished = ?, updated = ?,
-                    error = ? WHERE id = ?
+                    UPDATE rotations SET step = ?, new_name = ?, new_uuid = ?, new_fingerprint = ?, outcome = ?,
+                    finished = ?, updated = ?, error = ? WHERE id = ?
                     """
             ).execute(arguments: [
-                rotation.runID, rotation.controller, rotation.user, rotation.name, rotation.oldUUID?.lowercased(),
-                rotation.newName, rotation.newUUID?.lowercased(), rotation.newFingerprint, rotation.step.rawValue,
-                rotation.outcome?.rawValue, stored(rotation.started), stored(rotation.finished), stored(at),
-                rotation.error, id,
+                rotation.step.rawValue, rotation.newName, rotation.newUUID?.lowercased(), rotation.newFingerprint,
+                rotation.outcome?.rawValue, stored(rotation.finished), stored(at), rotation.error, id,
             ])
             guard db.changesCount == 1 else { throw InventoryError.unknownRotation(path: path, id: id) }
             try append(events, db)

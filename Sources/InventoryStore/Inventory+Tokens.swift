@@ -9,8 +9,7 @@ extension Inventory {
     /// uuid is already known; then nothing changes. `events` are appended in the same transaction.
     public func add(_ token: TokenRecord, addedAt: Date = Date(), events: [InventoryEvent] = []) throws {
         try write("adding token \(token.uuid)") { db in
-            try requireUnknown(uuid: token.uuid, db)
-            try insert(token, addedAt: addedAt, db)
+            try insertNew(token, addedAt: addedAt, db)
             try append(events, db)
         }
     }
@@ -106,11 +105,6 @@ extension Inventory {
         completing rotationID: Int64? = nil, events: [InventoryEvent] = []
     ) throws {
         try write("recording the rotation of token \(oldUUID)") { db in
-            guard try token(uuid: oldUUID, db) != nil else {
-                throw InventoryError.unknownUUID(path: path, uuid: oldUUID)
-            }
-            try requireUnknown(uuid: successor.uuid, db)
-            try insert(successor, addedAt: rotatedAt, db)
             let revokeAfter: Date?
             let revokedAt: Date?
             let state: TokenState
@@ -127,6 +121,8 @@ extension Inventory {
                 state.rawValue, stored(revokeAfter), stored(revokedAt), successor.uuid.lowercased(),
                 stored(rotatedAt), oldUUID.lowercased(),
             ])
+            guard db.changesCount == 1 else { throw InventoryError.unknownUUID(path: path, uuid: oldUUID) }
+            try insertNew(successor, addedAt: rotatedAt, db)
             if let rotationID {
                 try db.cachedStatement(
                     sql: """
@@ -161,9 +157,13 @@ extension Inventory {
         return try TokenRecord(inventoryRow: row, path: path)
     }
 
-    private func requireUnknown(uuid: String, _ db: Database) throws {
-        if let existing = try token(uuid: uuid, db) {
-            throw InventoryError.duplicateUUID(path: path, uuid: uuid, existing: existing.identity)
+    /// Inserts a token whose uuid must be new; the uuid's UNIQUE constraint checks it without a lookup.
+    private func insertNew(_ token: TokenRecord, addedAt: Date, _ db: Database) throws {
+        do {
+            try insert(token, addedAt: addedAt, db)
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            guard let existing = try self.token(uuid: token.uuid, db) else { throw error }
+            throw InventoryError.duplicateUUID(path: path, uuid: token.uuid, existing: existing.identity)
         }
     }
 

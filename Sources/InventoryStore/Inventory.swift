@@ -5,8 +5,8 @@ import RotatorCore
 /// The SQLite inventory: managed tokens, the rotation journal, runs and the append-only event log (SPEC §4, §5).
 ///
 /// Every change that touches several rows runs in one `BEGIN IMMEDIATE` transaction and is durably committed
-/// (`synchronous = FULL`) before the method returns, so a caller may perform its next side effect right after.
-/// Instants are stored at millisecond precision.
+/// (`synchronous = FULL`) before the method returns, so a caller may perform its next side effect right after
+/// (inside ``inOneTransaction(_:)``, when that call returns). Instants are stored at millisecond precision.
 ///
 /// Methods are synchronous and thread-safe; they must not be called from inside a `forEachToken` body.
 public final class Inventory: Sendable {
@@ -88,31 +88,41 @@ public final class Inventory: Sendable {
     // MARK: - Transactions
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: it takes the write lock first, so it waits for other
-    /// writers (up to the busy timeout) instead of failing halfway. Errors thrown by `body` pass through.
-    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+    /// writers (up to the busy timeout) instead of failing halfway. Inside ``inOneTransaction(_:)`` it joins
+    /// that transaction instead. Errors thrown by `body` pass through; `operation` names a database failure.
+    func write<T>(_ operation: @autoclosure () -> String, _ body: (Database) throws -> T) throws -> T {
         do {
-            return try queue.writeWithoutTransaction { db in
+            return try queue.unsafeReentrantWrite { db in
+                // Every write of this class commits before returning, so an open transaction here is always
+                // the one of an enclosing inOneTransaction.
+                if db.isInsideTransaction { return try body(db) }
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
                     return .commit
                 }
                 guard let result else {
-                    throw InventoryError.database(path: path, operation: operation, message: "no result")
+                    throw InventoryError.database(path: path, operation: operation(), message: "no result")
                 }
                 return result
             }
         } catch let error as DatabaseError {
-            throw InventoryError(error, path: path, operation: operation)
+            throw InventoryError(error, path: path, operation: operation())
         }
     }
 
+    /// Runs `body`, whose inventory writes all join one transaction: one commit and one flush for all of them,
+    /// all or nothing. The rotation engine commits the journal steps of concurrent rotations this way.
+    public func inOneTransaction<T>(_ body: () throws -> T) throws -> T {
+        try write("committing several changes together") { _ in try body() }
+    }
+
     /// Runs `body` in one read transaction (a consistent snapshot). Errors thrown by `body` pass through.
-    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ operation: @autoclosure () -> String, _ body: (Database) throws -> T) throws -> T {
         do {
             return try queue.read(body)
         } catch let error as DatabaseError {
-            throw InventoryError(error, path: path, operation: operation)
+            throw InventoryError(error, path: path, operation: operation())
         }
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 
 /// The `jenkins-sim` command line, parsed by hand (this module must not depend on ArgumentParser).
 public enum SimulatorCommandLine {
@@ -106,6 +108,17 @@ public enum SimulatorCommandLine {
         default: throw SimulatorError.usage("--tls-cert and --tls-key go together")
         }
         return .serve(configuration)
+    }
+
+    /// The executable's entry point; never returns. Serves with Swift concurrency on one NIO event loop, the
+    /// server's: a request is read, delayed and answered on one thread, so a benchmark's simulators take as
+    /// little as possible of the CPU they share with the rotator they serve.
+    public static func start(arguments: [String]) -> Never {
+        // Both must happen on the main thread before any task starts.
+        NIOSingletons.groupLoopCountSuggestion = 1
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        Task { exit(await run(arguments: arguments)) }
+        dispatchMain()
     }
 
     /// Runs `jenkins-sim`: parses, starts, prints the base URL, serves until SIGINT/SIGTERM.

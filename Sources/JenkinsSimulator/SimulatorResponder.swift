@@ -20,7 +20,10 @@ struct SimulatorResponder: HTTPResponder {
         var request = request
         let simulated = try await simulate(&request)
         let isSimulatorAPI = simulated.segments.first == "_sim"
-        if latency > .zero && !isSimulatorAPI { try await Task.sleep(for: latency) }
+        if latency > .zero && !isSimulatorAPI {
+            // A timer of the connection's own event loop: no dispatch timer thread to wake for each request.
+            try await context.channel.eventLoop.scheduleTask(in: TimeAmount(latency)) {}.futureResult.get()
+        }
         var outcome = await state.process(simulated)
         if outcome.hold == .beforeCommit {
             if outcome.delay > .zero { try await Task.sleep(for: outcome.delay) }
@@ -107,5 +110,12 @@ struct SimulatorResponder: HTTPResponder {
         }
         return Response(
             status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

@@ -43,6 +43,7 @@ public protocol TokenInventory: Sendable {
 
     func unfinishedRotations() throws -> [RotationRecord]
     func insertRotation(_ rotation: RotationRecord, events: [InventoryEvent]) throws -> Int64
+    /// Records a journal row's progress (step, successor, outcome, error, end); its identity is fixed at insert.
     func saveRotation(_ rotation: RotationRecord, at: Date, events: [InventoryEvent]) throws
     /// One transaction: insert `successor`, retire or revoke the old token, close the journal row as done.
     func recordRotated(
@@ -51,4 +52,7 @@ public protocol TokenInventory: Sendable {
     ) throws
 
     func appendEvent(_ event: InventoryEvent) throws -> Int64
+
+    /// Runs `body`, whose writes all join one transaction: one durable commit for all, all or nothing.
+    func inOneTransaction<T>(_ body: () throws -> T) throws -> T
 }

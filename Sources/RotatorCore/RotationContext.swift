@@ -1,11 +1,12 @@
-import Dispatch
 import Foundation
 import Logging
 
 /// What every rotation step needs from the world, shared by the rotations of one run.
 public struct RotationContext: Sendable {
     public var policy: RotationPolicy
-    public var inventory: any TokenInventory
+    public let inventory: any TokenInventory
+    /// Commits the journal writes of the run's rotations (group commit on a dedicated thread).
+    let journal: JournalWriter
     public var sinks: any SinkProvider
     /// "Now": the wall clock, or the `--as-of` instant for every record of the run.
     public var now: @Sendable () -> Date
@@ -20,6 +21,7 @@ public struct RotationContext: Sendable {
     ) {
         self.policy = policy
         self.inventory = inventory
+        journal = JournalWriter(inventory: inventory)
         self.sinks = sinks
         self.now = now
         self.logger = logger
@@ -27,18 +29,10 @@ public struct RotationContext: Sendable {
         self.graceOverride = graceOverride
     }
 
-    /// Runs an inventory call on a dedicated thread. SQLite commits wait for the disk (`fdatasync`); done on
-    /// Swift's cooperative pool (one thread per core) they would stall every rotation in flight.
+    /// Runs an inventory write and returns once it is durably committed (see ``JournalWriter``).
     func write<T: Sendable>(_ body: @escaping @Sendable (any TokenInventory) throws -> T) async throws -> T {
-        let inventory = self.inventory
-        return try await withCheckedThrowingContinuation { continuation in
-            Self.journalQueue.async {
-                continuation.resume(with: Result { try body(inventory) })
-            }
-        }
+        try await journal.write(body)
     }
-
-    private static let journalQueue = DispatchQueue(label: "token-rotator.journal")
 
     /// Records a journal step durably, with an event saying what happened.
     func record(_ rotation: RotationRecord, _ message: String) async throws {

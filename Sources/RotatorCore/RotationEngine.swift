@@ -3,8 +3,13 @@ import Logging
 import Synchronization
 
 /// `rotate`: resumes unfinished rotations, plans, then rotates due tokens and retires those whose grace
-/// has passed, controllers in parallel and at most `concurrency` rotations at once per controller.
+/// has passed, controllers in parallel and at most `concurrency` requests in flight per controller.
 public struct RotationEngine: Sendable {
+    /// Rotations kept going per request slot of a controller. A rotation also spends time on local work (journal
+    /// commits, writing sinks with fsync) during which it sends nothing; with twice as many rotations as slots,
+    /// another one uses the slot meanwhile. The Jenkins client still caps requests in flight at `concurrency`.
+    static let rotationsPerRequestSlot = 2
+
     /// What `rotate`'s flags ask for.
     public struct Options: Sendable {
         public var filter: TokenFilter
@@ -132,7 +137,7 @@ public struct RotationEngine: Sendable {
             return items.map { skipped($0, "controller \(controller) is not in the policy or was filtered out") }
         }
         let queue = WorkQueue(items)
-        let workers = max(1, min(session.config.concurrency, items.count))
+        let workers = max(1, min(session.config.concurrency * Self.rotationsPerRequestSlot, items.count))
         return try await withThrowingTaskGroup(of: [RotationResult].self) { group in
             for _ in 0..<workers {
                 group.addTask {

@@ -18,8 +18,15 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
 
     /// SHA-256 over the whole value, first 12 lowercase hex digits: safe to store and print.
     public var fingerprint: String {
-        let digest = SHA256.hash(data: Data(value.utf8))
-        return digest.prefix(6).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Array(value.utf8))
+        let hexDigits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(12)
+        for byte in digest.prefix(6) {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     public var isEmpty: Bool { value.isEmpty }

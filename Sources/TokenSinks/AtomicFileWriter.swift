@@ -74,6 +74,7 @@ package enum AtomicFileWriter {
     }
 
     private static func createFolders(_ folder: String, forFile file: String) throws {
+        if isFolder(folder) { return }
         var prefix = ""
         for component in folder.split(separator: "/") {
             prefix += "/" + component

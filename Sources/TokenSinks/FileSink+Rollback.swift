@@ -1,5 +1,12 @@
-import Foundation
 import RotatorCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// What the rotation engine needs from a file sink beyond delivery: the value it holds (self mode, and
 /// confirming a replaced token is dead), and putting back the previous content when a rotation is undone.
@@ -12,8 +19,8 @@ extension FileSink {
     }
 
     public func snapshot() throws -> SinkSnapshot? {
-        guard let data = FileManager.default.contents(atPath: path) else { return SinkSnapshot(content: nil) }
-        return SinkSnapshot(content: Secret(String(decoding: data, as: UTF8.self)))
+        guard let contents = try Self.readSmallFile(path) else { return SinkSnapshot(content: nil) }
+        return SinkSnapshot(content: Secret(String(decoding: contents, as: UTF8.self)))
     }
 
     /// Writes the previous content back atomically (mode 0600), or removes the file if there was none.

@@ -50,7 +50,8 @@ public struct FileSink: SecretSink {
     /// A token file is a few hundred bytes; the cap keeps a mistaken path (a device, a log) harmless.
     private static let maximumFileSize = 1 << 20
 
-    private static func readSmallFile(_ path: String) throws -> [UInt8]? {
+    /// The file's bytes, or nil when it does not exist.
+    static func readSmallFile(_ path: String) throws -> [UInt8]? {
         // O_NONBLOCK: opening a FIFO by mistake must not hang the run.
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {

@@ -1,4 +1,3 @@
-import Foundation
 import JenkinsSimulator
 
-exit(await SimulatorCommandLine.run(arguments: Array(CommandLine.arguments.dropFirst())))
+SimulatorCommandLine.start(arguments: Array(CommandLine.arguments.dropFirst()))

@@ -1,3 +1,3 @@
 import RotatorCLI
 
-await TokenRotatorMain.run()
+TokenRotatorMain.start()

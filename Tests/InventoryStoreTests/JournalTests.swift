@@ -24,31 +24,28 @@ struct JournalTests {
         expected.id = id
         #expect(try inventory.rotation(id: id) == expected)
 
-        try inventory.updateRotation(
-            id: id, step: .generating, newName: "token-1", at: instant("2026-02-01T12:00:01.000Z"))
         expected.step = .generating
         expected.newName = "token-1"
+        try inventory.saveRotation(expected, at: instant("2026-02-01T12:00:01.000Z"))
         #expect(try inventory.rotation(id: id) == expected)
 
-        try inventory.updateRotation(
-            id: id, step: .minted, newUUID: sampleUUID(2).uppercased(), newFingerprint: "a1b2c3d4e5f6",
-            at: instant("2026-02-01T12:00:02.000Z"))
         expected.step = .minted
-        expected.newUUID = sampleUUID(2)
+        expected.newUUID = sampleUUID(2).uppercased()
         expected.newFingerprint = "a1b2c3d4e5f6"
+        try inventory.saveRotation(expected, at: instant("2026-02-01T12:00:02.000Z"))
+        expected.newUUID = sampleUUID(2)
         #expect(try inventory.rotation(id: id) == expected)
 
         for step in [RotationStep.delivered, .verified] {
-            try inventory.updateRotation(id: id, step: step, at: instant("2026-02-01T12:00:03.000Z"))
+            expected.step = step
+            try inventory.saveRotation(expected, at: instant("2026-02-01T12:00:03.000Z"))
         }
         let finished = instant("2026-02-01T12:00:04.000Z")
-        try inventory.updateRotation(
-            id: id, step: .rolledBack, outcome: .failed, error: "delivery failed: exit 3", finished: finished,
-            at: finished)
         expected.step = .rolledBack
         expected.outcome = .failed
         expected.error = "delivery failed: exit 3"
         expected.finished = finished
+        try inventory.saveRotation(expected, at: finished)
         #expect(try inventory.rotation(id: id) == expected)
     }
 
@@ -66,7 +63,7 @@ struct JournalTests {
         }
     }
 
-    @Test("saveRotation overwrites every field; unknown ids fail and change nothing")
+    @Test("saveRotation records progress but never the identity fixed at insert; unknown ids fail, change nothing")
     func saveRotation() throws {
         let inventory = try Inventory.inMemory()
         let id = try inventory.insertRotation(rotation(runID: nil, old: 1, started: "2026-02-01T12:00:00.000Z"))
@@ -78,10 +75,15 @@ struct JournalTests {
         try inventory.saveRotation(record, at: instant("2026-02-01T12:01:00.000Z"))
         #expect(try inventory.rotation(id: id) == record)
 
+        var moved = record
+        moved.controller = "elsewhere"
+        moved.user = "mallory"
+        moved.oldUUID = sampleUUID(9)
+        moved.started = instant("2030-01-01T00:00:00.000Z")
+        try inventory.saveRotation(moved, at: instant("2026-02-01T12:02:00.000Z"))
+        #expect(try inventory.rotation(id: id) == record)
+
         let before = try inventory.dumpAllRows()
-        #expect(throws: InventoryError.unknownRotation(path: ":memory:", id: 99)) {
-            try inventory.updateRotation(id: 99, step: .done, at: addedAt)
-        }
         record.id = 99
         #expect(throws: InventoryError.unknownRotation(path: ":memory:", id: 99)) {
             try inventory.saveRotation(record, at: addedAt)
@@ -111,7 +113,10 @@ struct JournalTests {
     func historyFilters() throws {
         let inventory = try Inventory.inMemory()
         let first = try inventory.insertRotation(rotation(runID: nil, old: 1, started: "2026-01-01T00:00:00.000Z"))
-        try inventory.updateRotation(id: first, step: .minted, newUUID: sampleUUID(2), at: addedAt)
+        var minted = try #require(try inventory.rotation(id: first))
+        minted.step = .minted
+        minted.newUUID = sampleUUID(2)
+        try inventory.saveRotation(minted, at: addedAt)
         let second = try inventory.insertRotation(rotation(runID: nil, old: 2, started: "2026-01-15T00:00:00.000Z"))
         let third = try inventory.insertRotation(rotation(runID: nil, old: 7, started: "2026-02-01T00:00:00.000Z"))
 
@@ -184,10 +189,35 @@ struct JournalTests {
         #expect(try inventory.events(runID: runID).map(\.rotationID) == [id])
 
         let before = try inventory.dumpAllRows()
+        var unknown = rotation(runID: runID, old: 1, started: "2026-02-01T12:00:00.000Z", step: .done)
+        unknown.id = 12345
         #expect(throws: InventoryError.self) {
-            try inventory.updateRotation(
-                id: 12345, step: .done, at: addedAt,
+            try inventory.saveRotation(
+                unknown, at: addedAt,
                 events: [InventoryEvent(at: addedAt, runID: runID, kind: "rotation.done", message: "done")])
+        }
+        #expect(try inventory.dumpAllRows() == before)
+    }
+
+    @Test("writes inside inOneTransaction commit together, or not at all when one of them fails")
+    func oneTransaction() throws {
+        let inventory = try Inventory.inMemory()
+        let ids = try inventory.inOneTransaction {
+            try (1...3).map {
+                try inventory.insertRotation(rotation(runID: nil, old: $0, started: "2026-02-01T12:00:00.000Z"))
+            }
+        }
+        #expect(try inventory.history().compactMap(\.id).sorted() == ids)
+
+        let before = try inventory.dumpAllRows()
+        var unknown = rotation(runID: nil, old: 5, started: "2026-02-01T12:00:00.000Z")
+        unknown.id = 12345
+        #expect(throws: InventoryError.unknownRotation(path: ":memory:", id: 12345)) {
+            try inventory.inOneTransaction {
+                try inventory.insertRotation(rotation(runID: nil, old: 4, started: "2026-02-01T12:00:00.000Z"))
+                try inventory.appendEvent(InventoryEvent(at: addedAt, kind: "note", message: "kept only with the rest"))
+                try inventory.saveRotation(unknown, at: addedAt)
+            }
         }
         #expect(try inventory.dumpAllRows() == before)
     }
