@@ -258,7 +258,6 @@ extension JenkinsClient {
         _ request: JenkinsRequest, session: PasswordSession?, crumb: CrumbState?
     ) async throws -> JenkinsResponse {
         let site = site(request)
-        let logger = requestLogger(request)
         var http = HTTPClientRequest(url: site.url)
         http.method = request.method
         http.tlsConfiguration = tlsConfiguration
@@ -290,8 +289,11 @@ extension JenkinsClient {
         try await permits.acquire()
         do {
             defer { permits.release() }
+            // async-http-client logs at debug and trace only; the per-request metadata (a dictionary to build for
+            // every request) is worth it only when those levels are on.
             let answer = try await httpClient.execute(
-                http, deadline: .now() + TimeAmount(timeout), logger: logger)
+                http, deadline: .now() + TimeAmount(timeout),
+                logger: logger.logLevel <= .debug ? requestLogger(request) : logger)
             let body = try await answer.body.collect(upTo: 8 << 20)
             response = JenkinsResponse(
                 status: Int(answer.status.code), headers: answer.headers, body: body, site: site)
@@ -299,7 +301,8 @@ extension JenkinsClient {
             if Task.isCancelled, !request.isGenerate { throw CancellationError() }
             let failure = TransportFailure.classify(
                 error, site: site, timeout: timeout, maySendHaveHappened: request.isGenerate)
-            logger.warning("Jenkins request failed", metadata: ["error": .string(failure.description)])
+            requestLogger(request).warning(
+                "Jenkins request failed", metadata: ["error": .string(failure.description)])
             throw failure
         }
         if let session {
@@ -308,7 +311,8 @@ extension JenkinsClient {
                 await session.store(setCookieHeaders: setCookies, requestPath: requestPath, now: now())
             }
         }
-        logger.debug(
+        guard logger.logLevel <= .debug else { return response }
+        requestLogger(request).debug(
             "Jenkins request",
             metadata: [
                 "method": .string(request.method.rawValue), "url": .string(site.url),
