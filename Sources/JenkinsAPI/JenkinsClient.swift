@@ -75,7 +75,8 @@ public final class JenkinsClient: JenkinsTokenAPI {
 
     /// An `HTTPClient` configuration suited to Jenkins: no redirects (a redirect means a proxy or login
     /// page, never a Jenkins API answer), no automatic connection retries (this client retries itself),
-    /// and a read timeout as a backstop for slow bodies.
+    /// a read timeout as a backstop for slow bodies, and no tracing spans (nothing collects them; building each
+    /// span's attributes parses the request URL again).
     public static func recommendedHTTPClientConfiguration() -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
@@ -83,6 +84,7 @@ public final class JenkinsClient: JenkinsTokenAPI {
             decompression: .disabled)
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        configuration.tracing.tracer = nil
         return configuration
     }
 
