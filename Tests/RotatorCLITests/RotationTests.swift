@@ -3,6 +3,7 @@ import InventoryStore
 import JenkinsSimulator
 import RotatorCLI
 import RotatorCore
+import Synchronization
 import Testing
 
 /// `rotate` end to end: the real CLI code against a live jenkins-sim over HTTP, with a real SQLite file.
@@ -86,6 +87,40 @@ struct RotationTests {
         let value = try #require(scenario.sinkValue(scenario.tokens[0]))
         #expect(try await scenario.authenticates(value, as: "alice"))
         #expect(try await !scenario.authenticates(scenario.tokens[0].value, as: "alice"))
+    }
+
+    @Test("a run keeps more rotations going than `concurrency`, yet never has more requests in flight")
+    func requestCapHolds() async throws {
+        let scenario = try await RotationScenario.make(
+            auth: .apiToken, seeds: (0..<6).map { Seed(user: "user\($0)", name: "ci", ageDays: 120) },
+            faults: ["any:hold-before,count=1000"])
+        defer { Task { await scenario.stop() } }
+        try scenario.world.writePolicy(
+            try String(contentsOfFile: scenario.world.policyPath, encoding: .utf8)
+                .replacingOccurrences(of: "concurrency: 4", with: "concurrency: 2"))
+        let finished = Flag()
+        let run = Task {
+            let result = await scenario.world.run(["rotate"])
+            finished.set()
+            return result
+        }
+        var peak = 0
+        var mostUnderWay = 0
+        while !finished.isSet {
+            // Long enough for every request the run could have in flight to arrive and be held.
+            try await Task.sleep(for: .milliseconds(60))
+            let held = await scenario.simulator.heldCount()
+            peak = max(peak, held)
+            #expect(held <= 2)
+            mostUnderWay = max(mostUnderWay, try scenario.world.inventory().unfinishedRotations().count)
+            await scenario.simulator.releaseHeld()
+        }
+        let result = await run.value
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(peak == 2)
+        // Two rotations sending, two more recorded and waiting for a request slot.
+        #expect(mostUnderWay == 4)
+        #expect(await scenario.simulator.requestCount(.generate) == 6)
     }
 
     @Test("self mode: the token rotates itself with the value from its file sink")
@@ -423,7 +458,8 @@ struct SelfModeFailureTests {
                 .init(user: "carol", name: "ci", ageDays: 120),
             ])
         defer { Task { await scenario.stop() } }
-        // alice's file holds a value Jenkins never issued; one worker, so alice fails before the others start.
+        // alice's file holds a value Jenkins never issued. With concurrency 1 the engine runs two rotations at once
+        // (alice's and bob's), so carol's starts only after alice's failed.
         try makeTokenValue().appending("\n").write(
             toFile: scenario.tokens[0].sinkPath, atomically: true, encoding: .utf8)
         try scenario.world.writePolicy(
@@ -487,4 +523,11 @@ struct InventoryFailureTests {
         #expect(try await scenario.authenticates(value, as: "alice"))
         #expect(await scenario.jenkinsTokens(of: "alice").count == 1)
     }
+}
+
+/// A one-way switch shared between tasks.
+final class Flag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
 }
