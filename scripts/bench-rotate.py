@@ -4,10 +4,13 @@ jenkins-sim process with 5 ms latency, concurrency 8, admin mode with an API tok
 
 Reports wall time against the ideal bound (per controller: requests x latency / concurrency; the controllers run
 in parallel, so the bound is the larger of the two), CPU time per rotation and peak RSS of the token-rotator
-process (from /usr/bin/time -v). Build release binaries first:
+process (from /usr/bin/time -v), its context switches, and the simulators' CPU per request. Build release
+binaries first:
 
     swift build -c release --product token-rotator && swift build -c release --product jenkins-sim
-    scripts/bench-rotate.py --bin .build/release
+    scripts/bench-rotate.py --bin .build/release [--runs 3 --pause 150]
+
+TMPDIR=/dev/shm puts the work folder (inventory and token files) on tmpfs.
 """
 
 import argparse
@@ -17,9 +20,11 @@ import os
 import re
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 import uuid
 
@@ -36,8 +41,27 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--defaults", default="", help="extra policy defaults, e.g. 'verify: false' (experiments)")
     parser.add_argument("--wrap", default="", help="prefix for the measured command, e.g. 'perf record -g -o /tmp/p'")
+    parser.add_argument("--runs", type=int, default=1, help="repeat the whole benchmark; prints medians at the end")
+    parser.add_argument("--pause", type=float, default=0,
+                        help="seconds to wait before each repeat (ext4 without a journal makes a run pay for the "
+                             "files the previous one deleted in the last minutes; 150 s clears it)")
     args = parser.parse_args()
 
+    runs = []
+    for index in range(args.runs):
+        if index > 0 and args.pause > 0:
+            time.sleep(args.pause)
+        runs.append(run_once(args))
+    if args.runs > 1:
+        walls, ideals, cpus = zip(*runs)
+        print(f"median of {args.runs}: wall {statistics.median(walls):.2f} s "
+              f"({statistics.median(walls) / statistics.median(ideals):.2f}x the ideal), "
+              f"CPU {statistics.median(cpus):.2f} ms per rotation")
+
+
+def run_once(args):
+    """Sets up two simulators and an inventory, times one `rotate`, prints what it measured, cleans up.
+    Returns (wall seconds, ideal seconds, CPU milliseconds per rotation)."""
     work = tempfile.mkdtemp(prefix="bench-rotate-")
     rotator = os.path.join(args.bin, "token-rotator")
     sim = os.path.join(args.bin, "jenkins-sim")
@@ -124,6 +148,7 @@ def main():
         switches = int(stats["Voluntary context switches"]) + int(stats["Involuntary context switches"])
         print(f"context switches {switches} = {switches / max(rotated, 1):.1f} per rotation")
         print(f"simulators' CPU {sim_cpu:.2f} s = {sim_cpu / max(sum(requests), 1) * 1e6:.0f} us per request")
+        return wall, ideal, cpu / max(rotated, 1) * 1000
     finally:
         for process in processes:
             process.terminate()
