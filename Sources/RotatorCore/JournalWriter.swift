@@ -8,8 +8,8 @@ import Synchronization
 /// queue up, and the next commit takes them all in one transaction: one flush and one copy of each shared page
 /// instead of one per write. Under load the groups grow by themselves; alone, a write commits by itself.
 ///
-/// The thread is a dedicated one because a commit blocks on `fdatasync`: on Swift's cooperative pool (one thread
-/// per core) it would stall every rotation in flight.
+/// The thread is a dedicated one because a commit blocks on `fdatasync`: on the thread that runs the rotations
+/// (the event loop in `token-rotator`, Swift's cooperative pool elsewhere) it would stall every rotation in flight.
 final class JournalWriter: Sendable {
     private let inventory: any TokenInventory
     private let queue = DispatchQueue(label: "token-rotator.journal")
