@@ -459,7 +459,7 @@ struct SelfModeFailureTests {
             ])
         defer { Task { await scenario.stop() } }
         // alice's file holds a value Jenkins never issued. With concurrency 1 the engine runs two rotations at once
-        // (alice's and bob's), so carol's starts only after alice's failed.
+        // (alice's and bob's); carol's waits for one of them to end, and alice's fails at its first request.
         try makeTokenValue().appending("\n").write(
             toFile: scenario.tokens[0].sinkPath, atomically: true, encoding: .utf8)
         try scenario.world.writePolicy(
