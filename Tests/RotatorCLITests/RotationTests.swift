@@ -219,6 +219,34 @@ struct RotationTests {
         #expect(try scenario.world.inventory().token(uuid: tokens[0].uuid)?.state == .active)
     }
 
+    @Test("a lost generate stays uncertain (exit 1, with what to do) while the user's security page cannot be read")
+    func lostGenerateUnreadablePage() async throws {
+        let scenario = try await RotationScenario.make(faults: ["generate:drop,count=1"])
+        defer { Task { await scenario.stop() } }
+        let alice = scenario.tokens[0]
+        #expect(await scenario.world.run(["rotate"]).status == 1)
+        try await scenario.simulator.addFault("security:status=503")
+
+        let second = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(second.status == 1)
+        #expect((try decodeJSON(second.stdout) as? [String: Any])?["uncertain"] as? Int == 1)
+        let history = await scenario.world.run(["history", "--format", "json"])
+        let row = try #require((try decodeJSON(history.stdout) as? [[String: Any]])?.first)
+        #expect(row["outcome"] as? String == "uncertain")
+        let error = try #require(row["error"] as? String)
+        #expect(error.contains("security page could not be read"))
+        #expect(error.contains("revoke any token named ci of user alice"))
+        #expect(await scenario.jenkinsTokens(of: "alice").count == 2)
+        #expect(scenario.sinkValue(alice) == alice.value)
+
+        await scenario.simulator.clearFaults()
+        let third = await scenario.world.run(["rotate"])
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(await scenario.jenkinsTokens(of: "alice").count == 1)
+        let value = try #require(scenario.sinkValue(alice))
+        #expect(try await scenario.authenticates(value, as: "alice"))
+    }
+
     @Test("a new token that fails verification is revoked, the sink gets its old value back, the old token stays")
     func verifyFails() async throws {
         let scenario = try await RotationScenario.make(faults: ["whoami:status=401,count=1"])
