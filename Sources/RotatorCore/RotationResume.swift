@@ -128,12 +128,9 @@ struct RotationResume {
             listed = try await session.api.listTokens(user: token.user, as: acting)
         } catch {
             await session.recordFailure(error)
-            rotation.step = .uncertain
-            rotation.outcome = .uncertain
-            rotation.error = uncertainMessage(
-                name: name, user: token.user, cause: "its security page could not be read: \(error)")
-            try await context.record(rotation, rotation.error!)
-            return worker.result(rotation)
+            return try await recordUncertain(
+                &rotation, name: name, user: token.user, cause: "its security page could not be read: \(error)",
+                worker: worker)
         }
         var revoked: [String] = []
         for candidate in listed where candidate.name == name {
@@ -142,12 +139,9 @@ struct RotationResume {
                 try await session.api.revokeToken(user: token.user, uuid: candidate.uuid, as: acting)
                 revoked.append(candidate.uuid)
             } catch {
-                rotation.step = .uncertain
-                rotation.outcome = .uncertain
-                rotation.error = uncertainMessage(
-                    name: name, user: token.user, cause: "revoking orphan \(candidate.uuid) failed: \(error)")
-                try await context.record(rotation, rotation.error!)
-                return worker.result(rotation)
+                return try await recordUncertain(
+                    &rotation, name: name, user: token.user,
+                    cause: "revoking orphan \(candidate.uuid) failed: \(error)", worker: worker)
             }
         }
         rotation.step = revoked.isEmpty ? .failed : .rolledBack
@@ -160,6 +154,17 @@ struct RotationResume {
         try await context.record(rotation, rotation.error!)
         context.logger.notice("settled a lost generate response", metadata: context.metadata(rotation))
         return nil
+    }
+
+    /// The lost generate stays unsettled: recorded as `uncertain`, with what a person should do.
+    private func recordUncertain(
+        _ rotation: inout RotationRecord, name: String, user: String, cause: String, worker: TokenRotation
+    ) async throws -> RotationResult {
+        rotation.step = .uncertain
+        rotation.outcome = .uncertain
+        rotation.error = uncertainMessage(name: name, user: user, cause: cause)
+        try await context.record(rotation, rotation.error!)
+        return worker.result(rotation)
     }
 
     private func uncertainMessage(name: String, user: String, cause: String) -> String {
