@@ -28,12 +28,12 @@ enum JournalBenchmark {
             let inventory = try Inventory.open(path: path)
             let created = Date(timeIntervalSinceNow: -120 * 86_400)
             let tokens = (0..<rotations).map { index in
-                TokenRecord(
+                InventoryToken(
                     controller: "c\(index % 2)", user: "user\(index % 20)", name: "token\(index)",
                     uuid: UUID().uuidString.lowercased(), created: created, fingerprint: "0123456789ab")
             }
             for token in tokens { try inventory.add(token, addedAt: created, events: []) }
-            let runID = try inventory.startRun(RunRecord(started: Date(), mode: "rotate"), asOf: nil, events: [])
+            let runID = try inventory.startRun(RunEntry(started: Date(), mode: "rotate"), asOf: nil, events: [])
 
             let cpuBefore = cpuSeconds()
             let started = ContinuousClock.now
@@ -54,9 +54,9 @@ enum JournalBenchmark {
     }
 
     /// The five durable commits of one successful rotation, with the engine's events.
-    static func rotate(_ token: TokenRecord, runID: Int64, in inventory: Inventory) throws {
+    static func rotate(_ token: InventoryToken, runID: Int64, in inventory: Inventory) throws {
         let now = Date()
-        var rotation = RotationRecord(
+        var rotation = JournalEntry(
             runID: runID, controller: token.controller, user: token.user, name: token.name, oldUUID: token.uuid,
             newName: token.name, step: .generating, started: now)
         func event(_ message: String) -> InventoryEvent {
@@ -74,7 +74,7 @@ enum JournalBenchmark {
         rotation.step = .verified
         try inventory.saveRotation(rotation, at: Date(), events: [event("verified")])
         rotation.step = .done
-        let successor = TokenRecord(
+        let successor = InventoryToken(
             controller: token.controller, user: token.user, name: token.name, uuid: rotation.newUUID!, created: now,
             fingerprint: rotation.newFingerprint, lastRotated: now)
         try inventory.recordRotated(

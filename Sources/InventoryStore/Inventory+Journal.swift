@@ -6,7 +6,7 @@ extension Inventory {
     /// Starts a journal row and returns its id. Events without a `rotationID` get the new id; all are appended in
     /// the same transaction.
     @discardableResult
-    public func insertRotation(_ rotation: RotationRecord, events: [InventoryEvent] = []) throws -> Int64 {
+    public func insertRotation(_ rotation: JournalEntry, events: [InventoryEvent] = []) throws -> Int64 {
         try write("starting a rotation of \(rotation.controller)/\(rotation.user)/\(rotation.name)") { db in
             if let runID = rotation.runID { try requireRun(id: runID, db) }
             try db.cachedStatement(
@@ -35,7 +35,7 @@ extension Inventory {
     /// Records a journal row's progress (`rotation.id` required): its step, the successor's name, uuid and
     /// fingerprint, outcome, error and end; `at` is when. The row's identity (run, controller, user, token, old
     /// uuid, start) is fixed when it is inserted. Updating only what moves keeps each durable step small.
-    public func saveRotation(_ rotation: RotationRecord, at: Date, events: [InventoryEvent] = []) throws {
+    public func saveRotation(_ rotation: JournalEntry, at: Date, events: [InventoryEvent] = []) throws {
         guard let id = rotation.id else {
             throw InventoryError.database(
                 path: path, operation: "saving a rotation", message: "the rotation has no id; insert it first")
@@ -56,23 +56,23 @@ extension Inventory {
     }
 
     /// The journal row with this id, or nil.
-    public func rotation(id: Int64) throws -> RotationRecord? {
+    public func rotation(id: Int64) throws -> JournalEntry? {
         try read("reading rotation \(id)") { db in
-            let statement = try db.cachedStatement(sql: RotationRecord.selectColumns + " WHERE id = ?")
-            return try Row.fetchOne(statement, arguments: [id]).map { try RotationRecord(inventoryRow: $0, path: path) }
+            let statement = try db.cachedStatement(sql: JournalEntry.selectColumns + " WHERE id = ?")
+            return try Row.fetchOne(statement, arguments: [id]).map { try JournalEntry(inventoryRow: $0, path: path) }
         }
     }
 
     /// Rotations whose step is not final (an interrupted run, a lost generate response), oldest first.
-    public func unfinishedRotations() throws -> [RotationRecord] {
+    public func unfinishedRotations() throws -> [JournalEntry] {
         let open = RotationStep.allCases.filter { !$0.isFinal }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        let sql = RotationRecord.selectColumns + " WHERE step IN (\(open)) ORDER BY started, id"
+        let sql = JournalEntry.selectColumns + " WHERE step IN (\(open)) ORDER BY started, id"
         return try fetchRotations(sql: sql, arguments: [], operation: "reading unfinished rotations")
     }
 
     /// The journal, newest first: rotations started at or after `since`, and touching `tokenUUID` (as the old
     /// or the new token) when given.
-    public func history(since: Date? = nil, tokenUUID: String? = nil, limit: Int? = nil) throws -> [RotationRecord] {
+    public func history(since: Date? = nil, tokenUUID: String? = nil, limit: Int? = nil) throws -> [JournalEntry] {
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let since {
@@ -83,7 +83,7 @@ extension Inventory {
             conditions.append("(old_uuid = ? OR new_uuid = ?)")
             arguments += [tokenUUID.lowercased(), tokenUUID.lowercased()]
         }
-        var sql = RotationRecord.selectColumns
+        var sql = JournalEntry.selectColumns
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY started DESC, id DESC"
         if let limit {
@@ -95,10 +95,10 @@ extension Inventory {
 
     private func fetchRotations(
         sql: String, arguments: StatementArguments, operation: String
-    ) throws -> [RotationRecord] {
+    ) throws -> [JournalEntry] {
         try read(operation) { db in
             let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
-            return try Array(rows.map { try RotationRecord(inventoryRow: $0, path: self.path) })
+            return try Array(rows.map { try JournalEntry(inventoryRow: $0, path: self.path) })
         }
     }
 }

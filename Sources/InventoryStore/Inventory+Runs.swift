@@ -5,7 +5,7 @@ import RotatorCore
 extension Inventory {
     /// Records the start of a run and returns its id. `asOf` is the `--as-of` instant, when one was given.
     @discardableResult
-    public func startRun(_ run: RunRecord, asOf: Date? = nil, events: [InventoryEvent] = []) throws -> Int64 {
+    public func startRun(_ run: RunEntry, asOf: Date? = nil, events: [InventoryEvent] = []) throws -> Int64 {
         try write("starting a \(run.mode) run") { db in
             try db.cachedStatement(
                 sql: """
@@ -47,20 +47,20 @@ extension Inventory {
     }
 
     /// The run with this id, or nil.
-    public func run(id: Int64) throws -> RunRecord? {
+    public func run(id: Int64) throws -> RunEntry? {
         try read("reading run \(id)") { db in
-            let statement = try db.cachedStatement(sql: RunRecord.selectColumns + " WHERE id = ?")
-            return try Row.fetchOne(statement, arguments: [id]).map { try RunRecord(inventoryRow: $0, path: path) }
+            let statement = try db.cachedStatement(sql: RunEntry.selectColumns + " WHERE id = ?")
+            return try Row.fetchOne(statement, arguments: [id]).map { try RunEntry(inventoryRow: $0, path: path) }
         }
     }
 
     /// The most recent runs, newest first.
-    public func lastRuns(limit: Int = 20) throws -> [RunRecord] {
+    public func lastRuns(limit: Int = 20) throws -> [RunEntry] {
         try read("reading runs") { db in
             let statement = try db.cachedStatement(
-                sql: RunRecord.selectColumns + " ORDER BY started DESC, id DESC LIMIT ?")
+                sql: RunEntry.selectColumns + " ORDER BY started DESC, id DESC LIMIT ?")
             let rows = try Row.fetchCursor(statement, arguments: [limit])
-            return try Array(rows.map { try RunRecord(inventoryRow: $0, path: self.path) })
+            return try Array(rows.map { try RunEntry(inventoryRow: $0, path: self.path) })
         }
     }
 

@@ -7,7 +7,7 @@ extension Inventory {
 
     /// Registers an existing token. Fails with ``InventoryError/duplicateUUID(path:uuid:existing:)`` when the
     /// uuid is already known; then nothing changes. `events` are appended in the same transaction.
-    public func add(_ token: TokenRecord, addedAt: Date = Date(), events: [InventoryEvent] = []) throws {
+    public func add(_ token: InventoryToken, addedAt: Date = Date(), events: [InventoryEvent] = []) throws {
         try write("adding token \(token.uuid)") { db in
             try insertNew(token, addedAt: addedAt, db)
             try append(events, db)
@@ -49,26 +49,26 @@ extension Inventory {
     // MARK: - Reading
 
     /// The token with this uuid (any case), or nil.
-    public func token(uuid: String) throws -> TokenRecord? {
+    public func token(uuid: String) throws -> InventoryToken? {
         try read("reading token \(uuid)") { db in try token(uuid: uuid, db) }
     }
 
     /// All tokens (without revoked ones unless asked), ordered by controller, user, name, created.
-    public func tokens(includeRevoked: Bool = false) throws -> [TokenRecord] {
-        var tokens: [TokenRecord] = []
+    public func tokens(includeRevoked: Bool = false) throws -> [InventoryToken] {
+        var tokens: [InventoryToken] = []
         try forEachToken(includeRevoked: includeRevoked) { tokens.append($0) }
         return tokens
     }
 
     /// Streams the tokens of ``tokens(includeRevoked:)`` one at a time from a database cursor, in bounded memory.
     /// `body` runs while the database is being read: it must not call this inventory.
-    public func forEachToken(includeRevoked: Bool = false, _ body: (TokenRecord) throws -> Void) throws {
+    public func forEachToken(includeRevoked: Bool = false, _ body: (InventoryToken) throws -> Void) throws {
         let filter = includeRevoked ? "" : " WHERE state <> 'revoked'"
-        let sql = TokenRecord.selectColumns + filter + " ORDER BY controller, user, name, created, id"
+        let sql = InventoryToken.selectColumns + filter + " ORDER BY controller, user, name, created, id"
         try read("listing tokens") { db in
             let rows = try Row.fetchCursor(db.cachedStatement(sql: sql))
             while let row = try rows.next() {
-                try body(TokenRecord(inventoryRow: row, path: path))
+                try body(InventoryToken(inventoryRow: row, path: path))
             }
         }
     }
@@ -76,22 +76,22 @@ extension Inventory {
     /// Streams the active tokens oldest first (by `created`) until `body` returns false: the planner's first
     /// pass stops as soon as no older token can change which ones rotate this run.
     /// `body` runs while the database is being read: it must not call this inventory.
-    public func forEachActiveTokenOldestFirst(_ body: (TokenRecord) throws -> Bool) throws {
-        let sql = TokenRecord.selectColumns + " WHERE state = 'active' ORDER BY created, id"
+    public func forEachActiveTokenOldestFirst(_ body: (InventoryToken) throws -> Bool) throws {
+        let sql = InventoryToken.selectColumns + " WHERE state = 'active' ORDER BY created, id"
         try read("listing active tokens by age") { db in
             let rows = try Row.fetchCursor(db.cachedStatement(sql: sql))
             while let row = try rows.next() {
-                guard try body(TokenRecord(inventoryRow: row, path: path)) else { return }
+                guard try body(InventoryToken(inventoryRow: row, path: path)) else { return }
             }
         }
     }
 
     /// Tokens of one identity (controller, user, name), oldest first, revoked ones included.
-    public func tokens(controller: String, user: String, name: String) throws -> [TokenRecord] {
-        let sql = TokenRecord.selectColumns + " WHERE controller = ? AND user = ? AND name = ? ORDER BY created, id"
+    public func tokens(controller: String, user: String, name: String) throws -> [InventoryToken] {
+        let sql = InventoryToken.selectColumns + " WHERE controller = ? AND user = ? AND name = ? ORDER BY created, id"
         return try read("reading tokens of \(controller)/\(user)/\(name)") { db in
             let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [controller, user, name])
-            return try Array(rows.map { try TokenRecord(inventoryRow: $0, path: self.path) })
+            return try Array(rows.map { try InventoryToken(inventoryRow: $0, path: self.path) })
         }
     }
 
@@ -101,7 +101,7 @@ extension Inventory {
     /// revoked (with `replaced_by` and `last_rotated`), and, given `rotationID`, closes that journal row as
     /// `done` / `rotated` with the successor's uuid and fingerprint.
     public func recordRotated(
-        oldUUID: String, successor: TokenRecord, oldState: RetiredTokenState, rotatedAt: Date,
+        oldUUID: String, successor: InventoryToken, oldState: RetiredTokenState, rotatedAt: Date,
         completing rotationID: Int64? = nil, events: [InventoryEvent] = []
     ) throws {
         try write("recording the rotation of token \(oldUUID)") { db in
@@ -151,14 +151,14 @@ extension Inventory {
 
     // MARK: - Within a transaction
 
-    func token(uuid: String, _ db: Database) throws -> TokenRecord? {
-        let statement = try db.cachedStatement(sql: TokenRecord.selectColumns + " WHERE uuid = ?")
+    func token(uuid: String, _ db: Database) throws -> InventoryToken? {
+        let statement = try db.cachedStatement(sql: InventoryToken.selectColumns + " WHERE uuid = ?")
         guard let row = try Row.fetchOne(statement, arguments: [uuid.lowercased()]) else { return nil }
-        return try TokenRecord(inventoryRow: row, path: path)
+        return try InventoryToken(inventoryRow: row, path: path)
     }
 
     /// Inserts a token whose uuid must be new; the uuid's UNIQUE constraint checks it without a lookup.
-    private func insertNew(_ token: TokenRecord, addedAt: Date, _ db: Database) throws {
+    private func insertNew(_ token: InventoryToken, addedAt: Date, _ db: Database) throws {
         do {
             try insert(token, addedAt: addedAt, db)
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -167,7 +167,7 @@ extension Inventory {
         }
     }
 
-    private func insert(_ token: TokenRecord, addedAt: Date, _ db: Database) throws {
+    private func insert(_ token: InventoryToken, addedAt: Date, _ db: Database) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO tokens (controller, user, name, uuid, created, state, fingerprint, replaced_by,

@@ -8,8 +8,8 @@ import Testing
 struct JournalTests {
     private func rotation(
         runID: Int64?, old: Int, started: String, step: RotationStep = .planned
-    ) -> RotationRecord {
-        RotationRecord(
+    ) -> JournalEntry {
+        JournalEntry(
             runID: runID, controller: "ci-main", user: "alice", name: "token-\(old)", oldUUID: sampleUUID(old),
             step: step, started: instant(started))
     }
@@ -17,7 +17,7 @@ struct JournalTests {
     @Test("a rotation walks its steps; every step reads back as written")
     func stepsRoundTrip() throws {
         let inventory = try Inventory.inMemory()
-        let runID = try inventory.startRun(RunRecord(started: addedAt, mode: "rotate"))
+        let runID = try inventory.startRun(RunEntry(started: addedAt, mode: "rotate"))
         let planned = rotation(runID: runID, old: 1, started: "2026-02-01T12:00:00.000Z")
         let id = try inventory.insertRotation(planned)
         var expected = planned
@@ -133,9 +133,9 @@ struct JournalTests {
     @Test("a run starts, finishes with its counters, and lists newest first")
     func runs() throws {
         let inventory = try Inventory.inMemory()
-        let first = try inventory.startRun(RunRecord(started: instant("2026-02-01T00:00:00.000Z"), mode: "rotate"))
+        let first = try inventory.startRun(RunEntry(started: instant("2026-02-01T00:00:00.000Z"), mode: "rotate"))
         let second = try inventory.startRun(
-            RunRecord(started: instant("2026-02-02T00:00:00.000Z"), mode: "revoke"),
+            RunEntry(started: instant("2026-02-02T00:00:00.000Z"), mode: "revoke"),
             asOf: instant("2026-03-01T00:00:00.000Z"))
         let finished = instant("2026-02-01T00:05:00.000Z")
         try inventory.finishRun(
@@ -144,7 +144,7 @@ struct JournalTests {
         let run = try #require(try inventory.run(id: first))
         #expect(
             run
-                == RunRecord(
+                == RunEntry(
                     id: first, started: instant("2026-02-01T00:00:00.000Z"), finished: finished, mode: "rotate",
                     rotated: 3, failed: 1, retired: 2, skipped: 4, uncertain: 1, exitCode: 1))
         #expect(try inventory.lastRuns().map(\.id) == [second, first])
@@ -158,7 +158,7 @@ struct JournalTests {
     func eventsAreAppendOnly() throws {
         let inventory = try Inventory.inMemory()
         let runID = try inventory.startRun(
-            RunRecord(started: addedAt, mode: "rotate"),
+            RunEntry(started: addedAt, mode: "rotate"),
             events: [InventoryEvent(at: addedAt, kind: "run.started", message: "rotate run started")])
         let event = InventoryEvent(
             at: addedAt, runID: runID, controller: "ci-main", user: "alice", name: "ci", uuid: sampleUUID(1),
@@ -182,7 +182,7 @@ struct JournalTests {
     @Test("a rotation's events get its id, and a failing write appends no event")
     func eventsShareTheTransaction() throws {
         let inventory = try Inventory.inMemory()
-        let runID = try inventory.startRun(RunRecord(started: addedAt, mode: "rotate"))
+        let runID = try inventory.startRun(RunEntry(started: addedAt, mode: "rotate"))
         let id = try inventory.insertRotation(
             rotation(runID: runID, old: 1, started: "2026-02-01T12:00:00.000Z"),
             events: [InventoryEvent(at: addedAt, runID: runID, kind: "rotation.planned", message: "planned")])

@@ -8,8 +8,8 @@ import Testing
 /// The rotation engine's group commit, against the real SQLite store.
 @Suite("Group commit of journal writes")
 struct JournalWriterTests {
-    private func planned(_ number: Int) -> RotationRecord {
-        RotationRecord(
+    private func planned(_ number: Int) -> JournalEntry {
+        JournalEntry(
             runID: nil, controller: "ci-main", user: "user\(number)", name: "ci", oldUUID: sampleUUID(number),
             step: .generating, started: addedAt)
     }

@@ -62,8 +62,8 @@ func instant(_ text: String) -> Date {
 func sampleToken(
     _ number: Int, controller: String = "ci-main", user: String = "alice", name: String? = nil,
     created: Date = instant("2026-01-05T00:00:00.000Z"), state: TokenState = .active
-) -> TokenRecord {
-    TokenRecord(
+) -> InventoryToken {
+    InventoryToken(
         controller: controller, user: user, name: name ?? "token-\(number)", uuid: sampleUUID(number),
         created: created, state: state, fingerprint: "0123456789ab")
 }

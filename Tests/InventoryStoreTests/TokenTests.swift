@@ -111,9 +111,9 @@ struct TokenTests {
     func recordRotatedRetiring() throws {
         let inventory = try Inventory.inMemory()
         try inventory.add(sampleToken(1), addedAt: addedAt)
-        let runID = try inventory.startRun(RunRecord(started: addedAt, mode: "rotate"))
+        let runID = try inventory.startRun(RunEntry(started: addedAt, mode: "rotate"))
         let rotationID = try inventory.insertRotation(
-            RotationRecord(
+            JournalEntry(
                 runID: runID, controller: "ci-main", user: "alice", name: "token-1",
                 oldUUID: sampleUUID(1), started: addedAt))
         let rotatedAt = instant("2026-02-01T12:00:05.000Z")
@@ -205,7 +205,7 @@ struct TokenTests {
             try inventory.importTokens(imported, addedAt: addedAt)
             var seen = 0
             var outOfOrder: [String] = []
-            var previous: TokenRecord?
+            var previous: InventoryToken?
             try inventory.forEachToken { token in
                 if let previous,
                     (previous.controller, previous.user, previous.name, previous.created)

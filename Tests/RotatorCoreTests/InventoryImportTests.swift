@@ -21,7 +21,7 @@ struct InventoryImportTests {
         #expect(tokens.map(\.line) == [2, 3])
         #expect(
             tokens[0].record
-                == TokenRecord(
+                == InventoryToken(
                     controller: "ci-main", user: "alice", name: "ci", uuid: uuidA, created: date(1_767_571_200)))
         #expect(tokens[1].record.controller == "ci, east")
         #expect(tokens[1].record.user == "bob \"the builder\"")

@@ -23,13 +23,13 @@ struct PlannerTests {
     static func token(
         _ name: String, created: String, controller: String = "ci-main", user: String = "alice",
         state: TokenState = .active, revokeAfter: String? = nil
-    ) -> TokenRecord {
-        TokenRecord(
+    ) -> InventoryToken {
+        InventoryToken(
             controller: controller, user: user, name: name, uuid: "uuid-\(controller)-\(user)-\(name)",
             created: Timestamp.parse(created)!, state: state, revokeAfter: revokeAfter.flatMap(Timestamp.parse))
     }
 
-    static func action(_ token: TokenRecord, _ planner: Planner) -> PlanAction? {
+    static func action(_ token: InventoryToken, _ planner: Planner) -> PlanAction? {
         planner.plan([token]).first?.action
     }
 
@@ -171,7 +171,7 @@ struct PlannerTests {
     func resume() {
         let token = Self.token("a", created: "2025-01-01T00:00:00Z")
         let other = Self.token("b", created: "2025-01-02T00:00:00Z")
-        let rotation = RotationRecord(
+        let rotation = JournalEntry(
             id: 7, runID: 1, controller: "ci-main", user: "alice", name: "a", oldUUID: token.uuid, step: .minted,
             started: Self.asOf)
         let planner = Planner(policy: Self.policy(maxRotations: 1), asOf: Self.asOf, unfinished: [rotation])
@@ -191,14 +191,14 @@ struct PlannerTests {
             PolicyRule(match: RuleMatch(name: Glob("long*")), overrides: TokenSettingsOverrides(maxAge: .days(365))),
         ]
         var generator = SystemRandomNumberGenerator()
-        var tokens: [TokenRecord] = []
+        var tokens: [InventoryToken] = []
         for index in 0..<300 {
             let user = ["alice", "svc-a", "svc-b", "bob"][index % 4]
             let name = ["ci", "longlived", "deploy"][index % 3]
             let created = Self.asOf.addingTimeInterval(
                 -Double(UInt64.random(in: 0...(400 * 86_400), using: &generator)))
             tokens.append(
-                TokenRecord(
+                InventoryToken(
                     controller: "ci-main", user: user, name: "\(name)-\(index)", uuid: "u\(index)", created: created))
         }
         for force in [false, true] {

@@ -44,7 +44,7 @@ struct AuditPrinter {
             policy: policy, asOf: global.now(env), filter: filter, max: max, force: force,
             unfinished: try inventory.unfinishedRotations())
         let selected = try planner.selectOldestFirst { body in try inventory.forEachActiveTokenOldestFirst(body) }
-        let writer = RecordWriter<AuditRow>(format: format, output: env.stdout)
+        let writer = RowWriter<AuditRow>(format: format, output: env.stdout)
         var counts: [PlanAction: Int] = [:]
         var overdue = 0
         try inventory.forEachToken(includeRevoked: false) { token in

@@ -41,7 +41,7 @@ extension RotatorCommand.InventoryCommand {
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
             let inventory = try Inventory.open(path: global.databasePath(env))
-            let record = TokenRecord(
+            let record = InventoryToken(
                 controller: controller, user: user, name: name, uuid: uuid.lowercased(),
                 created: Timestamp.parse(created)!)
             let now = global.now(env)
@@ -111,7 +111,7 @@ extension RotatorCommand.InventoryCommand {
             let inventory = try Inventory.open(path: global.databasePath(env))
             let asOf = global.now(env)
             let filter = filters.filter
-            let writer = RecordWriter<TokenReportRow>(format: output.format, output: env.stdout)
+            let writer = RowWriter<TokenReportRow>(format: output.format, output: env.stdout)
             try inventory.forEachToken(includeRevoked: true) { token in
                 guard filter.includes(token) else { return }
                 writer.write(TokenReportRow(TokenAssessment(token: token, policy: policy, asOf: asOf)))

@@ -28,7 +28,7 @@ extension RotatorCommand {
             let reveal = printValue ? Self.printer(env.stdout) : nil
             let context = try RunContext.make(
                 policy: policy, inventory: inventory, global: global, env: env, mode: "issue")
-            let result = try await LiveJenkins.withSessions(policy: policy, ids: [controller], env: env) { sessions in
+            let result = try await LiveJenkins.withConnections(policy: policy, ids: [controller], env: env) { sessions in
                 try await issue(in: sessions, context: context, reveal: reveal)
             }
             env.stderr.write(
@@ -43,7 +43,7 @@ extension RotatorCommand {
         }
 
         private func issue(
-            in sessions: [String: ControllerSession], context: RunContext, reveal: (@Sendable (Secret) -> Void)?
+            in sessions: [String: ControllerConnection], context: RunContext, reveal: (@Sendable (Secret) -> Void)?
         ) async throws -> RotationResult {
             let result = try await TokenIssue(context: context.rotation, session: sessions[controller]!)
                 .issue(user: user, name: name, reveal: reveal)

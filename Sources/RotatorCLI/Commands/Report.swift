@@ -53,7 +53,7 @@ extension RotatorCommand {
             }
             switch format {
             case .table, .json, .csv:
-                let writer = RecordWriter<TokenReportRow>(
+                let writer = RowWriter<TokenReportRow>(
                     format: RowFormat(rawValue: format.rawValue)!, output: destination)
                 try inventory.forEachToken(includeRevoked: all) { token in
                     let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)

@@ -19,7 +19,7 @@ extension RotatorCommand {
             guard let token = try inventory.token(uuid: uuid.lowercased()) else {
                 throw InventoryError.unknownUUID(path: inventory.path, uuid: uuid)
             }
-            let result = try await LiveJenkins.withSessions(policy: policy, ids: [token.controller], env: env) {
+            let result = try await LiveJenkins.withConnections(policy: policy, ids: [token.controller], env: env) {
                 sessions in
                 let context = try RunContext.make(
                     policy: policy, inventory: inventory, global: global, env: env, mode: "revoke")

@@ -63,7 +63,7 @@ extension RotatorCommand {
             let started = Date()
             let now = global.clock(env)
             let sinks = SinkFactory.live(policy: policy, env: env)
-            let summary = try await LiveJenkins.withSessions(
+            let summary = try await LiveJenkins.withConnections(
                 policy: policy, ids: Set(filters.controllers), env: env
             ) { sessions in
                 let context = RotationContext(

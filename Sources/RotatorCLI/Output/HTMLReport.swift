@@ -130,7 +130,7 @@ struct HTMLReport {
                 ? " class=\"overdue\"" : assessment.token.state == .revoked ? " class=\"revoked\"" : ""
             html += "<tr\(tone)>"
             for field in row.fields {
-                html += "<td>\(Self.escape(RecordWriter<TokenReportRow>.plain(field)))</td>"
+                html += "<td>\(Self.escape(RowWriter<TokenReportRow>.plain(field)))</td>"
             }
             html += "</tr>\n"
         }

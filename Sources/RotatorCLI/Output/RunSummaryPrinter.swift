@@ -16,13 +16,13 @@ struct RunSummaryPrinter {
             text += "  \"uncertain\": \(counts.uncertain),\n  \"interrupted\": \(summary.interrupted),\n  \"results\": "
             output.write(text)
             let rows = BufferOutput()
-            let writer = RecordWriter<RotationResultRow>(format: .json, output: rows)
+            let writer = RowWriter<RotationResultRow>(format: .json, output: rows)
             for result in summary.results { writer.write(RotationResultRow(result)) }
             writer.finish()
             output.write(rows.text.trimmingCharacters(in: .newlines).replacingOccurrences(of: "\n", with: "\n  "))
             output.write("\n}\n")
         case .csv, .table:
-            let writer = RecordWriter<RotationResultRow>(format: format, output: output)
+            let writer = RowWriter<RotationResultRow>(format: format, output: output)
             for result in summary.results { writer.write(RotationResultRow(result)) }
             writer.finish()
             if format == .table {

@@ -50,14 +50,14 @@ enum LiveJenkins {
 
     /// Rotation sessions: every needed secret must resolve before anything is sent (a configuration error
     /// otherwise, exit 2).
-    static func withSessions<Value: Sendable>(
+    static func withConnections<Value: Sendable>(
         policy: RotationPolicy, ids: Set<String>, env: CommandEnvironment,
-        _ body: ([String: ControllerSession]) async throws -> Value
+        _ body: ([String: ControllerConnection]) async throws -> Value
     ) async throws -> Value {
         try await withControllers(policy: policy, ids: ids, env: env) { controllers in
-            var sessions: [String: ControllerSession] = [:]
+            var sessions: [String: ControllerConnection] = [:]
             for controller in controllers {
-                sessions[controller.config.id] = ControllerSession(
+                sessions[controller.config.id] = ControllerConnection(
                     config: controller.config, api: controller.client, adminCredential: try controller.credential.get(),
                     maxConsecutiveFailures: policy.limits.maxConsecutiveFailures)
             }

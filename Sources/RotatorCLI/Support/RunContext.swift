@@ -13,7 +13,7 @@ struct RunContext {
     ) throws -> RunContext {
         let clock = global.clock(env)
         let runID = try inventory.startRun(
-            RunRecord(started: clock(), mode: mode), asOf: global.asOf.flatMap(Timestamp.parse), events: [])
+            RunEntry(started: clock(), mode: mode), asOf: global.asOf.flatMap(Timestamp.parse), events: [])
         return RunContext(
             rotation: RotationContext(
                 policy: policy, inventory: inventory, sinks: SinkFactory.live(policy: policy, env: env), now: clock,

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Parses `inventory import` files (SPEC §2): CSV with the header `controller,user,name,uuid,created` (any column
+/// order, RFC 4180 quoting, CRLF or LF), or a JSON array of objects with the same keys. Pure: no I/O.
+public enum InventoryImport {
+    /// The columns (CSV) and keys (JSON) of an import file.
+    public static let columns = ["controller", "user", "name", "uuid", "created"]
+
+    /// Parses `text` (named `fileName` in errors). Every token is new and `active`; uuids are stored lowercase.
+    /// A `created` in the future is accepted (the planner reports clock skew).
+    public static func parse(_ text: String, fileName: String) throws -> [ImportedToken] {
+        var body = Substring(text)
+        if body.first == "\u{FEFF}" { body = body.dropFirst() }
+        guard let first = body.first(where: { !$0.isWhitespace }) else {
+            throw InventoryImportError.emptyFile(file: fileName)
+        }
+        let rows = try (first == "[" ? JSONRows.parse(body, file: fileName) : CSVRows.parse(body, file: fileName))
+        var tokens: [ImportedToken] = []
+        tokens.reserveCapacity(rows.count)
+        var lineOfUUID: [String: Int] = [:]
+        for row in rows {
+            let token = try makeToken(row, file: fileName)
+            if let firstLine = lineOfUUID[token.record.uuid] {
+                throw InventoryImportError.duplicateUUID(
+                    file: fileName, uuid: token.record.uuid, firstLine: firstLine, line: token.line)
+            }
+            lineOfUUID[token.record.uuid] = token.line
+            tokens.append(token)
+        }
+        return tokens
+    }
+
+    /// One record of either format: its line and its values by column name.
+    struct Row {
+        var line: Int
+        var values: [String: String]
+    }
+
+    private static func makeToken(_ row: Row, file: String) throws -> ImportedToken {
+        func value(_ field: String) throws -> String {
+            let text = row.values[field]?.trimmingCharacters(in: .whitespaces) ?? ""
+            guard !text.isEmpty else { throw InventoryImportError.emptyValue(file: file, line: row.line, field: field) }
+            return text
+        }
+        let controller = try value("controller")
+        let user = try value("user")
+        let name = try value("name")
+        let uuidText = try value("uuid")
+        guard let uuid = canonicalUUID(uuidText) else {
+            throw InventoryImportError.malformedUUID(file: file, line: row.line, value: uuidText)
+        }
+        let createdText = try value("created")
+        guard let created = Timestamp.parse(createdText) else {
+            throw InventoryImportError.badDate(file: file, line: row.line, value: createdText)
+        }
+        let record = InventoryToken(controller: controller, user: user, name: name, uuid: uuid, created: created)
+        return ImportedToken(line: row.line, record: record)
+    }
+
+    /// The lowercase form of an 8-4-4-4-12 hex UUID (any version), or nil.
+    public static func canonicalUUID(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 36 else { return nil }
+        for (index, byte) in bytes.enumerated() {
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+            } else {
+                guard byte.isHexDigit else { return nil }
+            }
+        }
+        return text.lowercased()
+    }
+}
+
+extension UInt8 {
+    fileprivate var isHexDigit: Bool {
+        (48...57).contains(self) || (65...70).contains(self) || (97...102).contains(self)
+    }
+}
+
+// MARK: - CSV

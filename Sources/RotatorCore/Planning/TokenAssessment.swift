@@ -1,0 +1,32 @@
+import Foundation
+
+/// Age facts about one token under a policy, shared by `audit`, `report` and `rotate`.
+public struct TokenAssessment: Sendable, Equatable {
+    public var token: InventoryToken
+    public var age: TimeSpan
+    /// nil without a policy, or when the token's controller is not in it.
+    public var rule: ResolvedRule?
+    /// The instant the token becomes due (`created + max_age - rotate_before`).
+    public var due: Date?
+    /// Past `created + max_age` and still a live credential.
+    public var overdue: Bool
+
+    /// Under a policy rule that does not say `skip`.
+    public var isManaged: Bool { rule.map { !$0.skip } ?? false }
+    public var maxAge: TimeSpan? { rule?.settings.maxAge }
+
+    public init(token: InventoryToken, policy: RotationPolicy?, asOf: Date) {
+        self.token = token
+        self.age = TimeSpan(seconds: Int64((asOf.timeIntervalSince(token.created)).rounded(.down)))
+        if let policy, policy.controller(token.controller) != nil {
+            let rule = policy.resolve(controller: token.controller, user: token.user, name: token.name)
+            self.rule = rule
+            self.due = token.created + rule.settings.dueAge
+            self.overdue = token.state != .revoked && age > rule.settings.maxAge
+        } else {
+            self.rule = nil
+            self.due = nil
+            self.overdue = false
+        }
+    }
+}

@@ -1,0 +1,5 @@
+import Foundation
+
+public enum JenkinsExpiry: String, Sendable, Codable {
+    case auto, on, off
+}

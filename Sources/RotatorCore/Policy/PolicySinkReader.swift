@@ -1,0 +1,71 @@
+import Yams
+
+/// Reads a `deliver:` list of sinks.
+enum PolicySinkReader {
+    static let kinds = ["file", "command", "jenkins_credential"]
+    static let defaultCommandTimeout = TimeSpan(seconds: 60)
+    private static let listFix = "write deliver as a list: - file: { path: \"…\" } or - command: [\"/path/to/tool\", …]"
+
+    static func sinks(from node: PolicyNode) throws -> [SinkConfig] {
+        if node.isNull { return [] }
+        return try node.sequence(fix: listFix).map(sink)
+    }
+
+    private static func sink(from node: PolicyNode) throws -> SinkConfig {
+        let map = try node.mapping(allowedKeys: kinds, fix: listFix)
+        guard let entry = map.entries.first else {
+            throw node.error("empty sink", fix: "use file: { path: \"…\" } or command: [\"…\"]")
+        }
+        guard map.keys.count == 1 else {
+            throw PolicyError(
+                file: node.source, line: map.keyLine(map.keys[1]), keyPath: node.path,
+                problem: "one list item holds several sinks (\(map.keys.joined(separator: ", ")))",
+                fix: "start each sink with its own \"- \"")
+        }
+        let value = entry.value
+        switch entry.key {
+        case "file":
+            return try fileSink(from: value)
+        case "command":
+            return try commandSink(from: value)
+        default:
+            throw PolicyError(
+                file: node.source, line: entry.keyLine, keyPath: value.path,
+                problem: "jenkins_credential sinks are not supported in this version",
+                fix: "use a file or command sink")
+        }
+    }
+
+    private static func fileSink(from node: PolicyNode) throws -> SinkConfig {
+        let fix = "write file: { path: \"/var/lib/token-rotator/{controller}/{user}/{name}.token\", format: raw }"
+        let map = try node.mapping(allowedKeys: ["path", "format"], fix: fix)
+        let pathNode = try map.required("path", fix: fix)
+        let path = try pathNode.string(fix: fix)
+        try pathNode.checkPlaceholders(in: path)
+        let format = try map["format"]?.choice(FileSinkFormat.self, [.raw, .env, .json]) ?? .raw
+        return .file(path: path, format: format)
+    }
+
+    private static func commandSink(from node: PolicyNode) throws -> SinkConfig {
+        let fix = "write command: [\"/path/to/tool\", \"arg\", …] or command: { argv: […], timeout: 60s }"
+        if case .sequence(_) = node.node {
+            return .command(argv: try argv(from: node, fix: fix), timeout: defaultCommandTimeout)
+        }
+        let map = try node.mapping(allowedKeys: ["argv", "timeout"], fix: fix)
+        let argv = try argv(from: try map.required("argv", fix: fix), fix: fix)
+        let timeout = try map["timeout"]?.duration(minimum: TimeSpan(seconds: 1)) ?? defaultCommandTimeout
+        return .command(argv: argv, timeout: timeout)
+    }
+
+    private static func argv(from node: PolicyNode, fix: String) throws -> [String] {
+        let items = try node.sequence(fix: fix)
+        guard !items.isEmpty else {
+            throw node.error("the command is empty", fix: fix)
+        }
+        return try items.map { item in
+            let argument = try item.string(fix: "each argument is one piece of text")
+            try item.checkPlaceholders(in: argument)
+            return argument
+        }
+    }
+}

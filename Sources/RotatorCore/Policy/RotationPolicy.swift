@@ -1,0 +1,54 @@
+import Foundation
+
+/// A validated rotation policy (SPEC §3). ``PolicyLoader`` builds it from YAML; everything here
+/// has already been checked, so the planner and the engine never see a malformed value.
+public struct RotationPolicy: Sendable, Equatable {
+    public var version: Int
+    /// Controllers in the order the file lists them.
+    public var controllers: [ControllerConfig] {
+        didSet { controllerIndex = Self.index(controllers) }
+    }
+    /// Position of each controller by id: reports look one up per token.
+    private var controllerIndex: [String: Int]
+    public var defaults: TokenSettings
+    public var rules: [PolicyRule]
+    public var limits: RotationLimits
+    /// The file the policy came from, for messages.
+    public var source: String
+
+    public init(
+        version: Int = 1, controllers: [ControllerConfig], defaults: TokenSettings, rules: [PolicyRule] = [],
+        limits: RotationLimits = RotationLimits(), source: String = "<memory>"
+    ) {
+        self.version = version
+        self.controllers = controllers
+        self.controllerIndex = Self.index(controllers)
+        self.defaults = defaults
+        self.rules = rules
+        self.limits = limits
+        self.source = source
+    }
+
+    public func controller(_ id: String) -> ControllerConfig? {
+        controllerIndex[id].map { controllers[$0] }
+    }
+
+    private static func index(_ controllers: [ControllerConfig]) -> [String: Int] {
+        var index: [String: Int] = [:]
+        for (position, controller) in controllers.enumerated() where index[controller.id] == nil {
+            index[controller.id] = position
+        }
+        return index
+    }
+
+    /// The settings that govern one token: the first rule whose globs all match, else the defaults.
+    public func resolve(controller: String, user: String, name: String) -> ResolvedRule {
+        for (index, rule) in rules.enumerated() where rule.match.matches(controller: controller, user: user, name: name)
+        {
+            return ResolvedRule(
+                ruleIndex: index, label: rule.label(index: index), skip: rule.skip,
+                settings: rule.overrides.applied(to: defaults))
+        }
+        return ResolvedRule(ruleIndex: nil, label: "defaults", skip: false, settings: defaults)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Reads a secret from where the policy says it lives. Only commands that talk to Jenkins call this;
+/// loading a policy never does.
+public enum SecretResolver {
+    /// The secret named by `source`: a non-empty environment variable, or a file's contents with trailing
+    /// whitespace and newlines removed. Errors name the variable or the file, never the value.
+    public static func resolve(_ source: SecretSource, environment: [String: String]) throws -> Secret {
+        switch source {
+        case .environment(let name):
+            guard let value = environment[name] else { throw SecretResolutionError.variableMissing(name) }
+            guard !value.isEmpty else { throw SecretResolutionError.variableEmpty(name) }
+            return Secret(value)
+        case .file(let path):
+            return try readFile(path)
+        }
+    }
+
+    /// A warning when a secret file is readable by its group or by everyone (mode & 0o044), else nil.
+    /// Environment sources and unreadable files give nil; ``resolve(_:environment:)`` reports the latter.
+    public static func permissionWarning(for source: SecretSource) -> String? {
+        guard case .file(let path) = source,
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue
+        else { return nil }
+        guard mode & 0o044 != 0 else { return nil }
+        let who = mode & 0o004 != 0 ? "everyone" : "its group"
+        return "secret file \(path) is readable by \(who) (mode \(String(mode & 0o777, radix: 8))); "
+            + "run chmod 600 \(path)"
+    }
+
+    private static func readFile(_ path: String) throws -> Secret {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw SecretResolutionError.fileMissing(path)
+        }
+        guard !isDirectory.boolValue else { throw SecretResolutionError.fileUnreadable(path, reason: "it is a folder") }
+        guard FileManager.default.isReadableFile(atPath: path), let data = FileManager.default.contents(atPath: path)
+        else {
+            throw SecretResolutionError.fileUnreadable(path, reason: "permission denied")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SecretResolutionError.fileUnreadable(path, reason: "it is not UTF-8 text")
+        }
+        var value = Substring(text)
+        while let last = value.last, last.isWhitespace || last.isNewline {
+            value.removeLast()
+        }
+        guard !value.isEmpty else { throw SecretResolutionError.fileEmpty(path) }
+        return Secret(String(value))
+    }
+}

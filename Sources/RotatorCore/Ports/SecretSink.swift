@@ -1,0 +1,34 @@
+import Foundation
+
+/// One consumer of new token values: a file, a command, … (SPEC §3 "Sinks").
+///
+/// The rotation engine delivers each new value to every sink of the token's rule and touches the
+/// old token only once all of them succeeded. `TokenSinks` implements the sinks of the policy;
+/// tests may use fakes.
+public protocol SecretSink: Sendable, CustomStringConvertible {
+    /// What and where, for logs and errors, e.g. `file /var/lib/token-rotator/ci/alice/ci.token (raw)`.
+    /// Never contains the value.
+    var description: String { get }
+
+    /// Hands the value over. Returns only once the consumer holds it durably; throws otherwise.
+    func deliver(_ delivery: TokenDelivery) async throws
+
+    /// Whether the sink keeps the value where token-rotator can read it back (a file does, a command does not).
+    var holdsValues: Bool { get }
+
+    /// The token value the sink holds now, or nil (nothing there, or a sink that cannot tell).
+    func heldValue() throws -> Secret?
+
+    /// What the sink holds before a delivery, so that a rollback can put it back; nil when it cannot.
+    func snapshot() throws -> SinkSnapshot?
+
+    /// Puts back what ``snapshot()`` saw (atomically, like a delivery).
+    func restore(_ snapshot: SinkSnapshot) async throws
+}
+
+extension SecretSink {
+    public var holdsValues: Bool { false }
+    public func heldValue() throws -> Secret? { nil }
+    public func snapshot() throws -> SinkSnapshot? { nil }
+    public func restore(_ snapshot: SinkSnapshot) async throws {}
+}

@@ -1,0 +1,194 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// `rotate`: resumes unfinished rotations, plans, then rotates due tokens and retires those whose grace
+/// has passed, controllers in parallel and at most `concurrency` requests in flight per controller.
+public struct RotationEngine: Sendable {
+    /// Rotations kept going per request slot of a controller. A rotation also spends time on local work (journal
+    /// commits, writing sinks with fsync) during which it sends nothing; with twice as many rotations as slots,
+    /// another one uses the slot meanwhile. The Jenkins client still caps requests in flight at `concurrency`.
+    static let rotationsPerRequestSlot = 2
+
+    /// What `rotate`'s flags ask for.
+    public struct Options: Sendable {
+        public var filter: TokenFilter
+        public var max: Int?
+        public var force: Bool
+        public var graceOverride: TimeSpan?
+
+        public init(
+            filter: TokenFilter = TokenFilter(), max: Int? = nil, force: Bool = false, graceOverride: TimeSpan? = nil
+        ) {
+            self.filter = filter
+            self.max = max
+            self.force = force
+            self.graceOverride = graceOverride
+        }
+    }
+
+    public var context: RotationContext
+    public var options: Options
+    /// One session per controller of the policy that this run may talk to.
+    public var sessions: [String: ControllerConnection]
+    /// Checked before each new rotation: SIGTERM/SIGINT set it, and the run then starts nothing new.
+    public var shouldStop: @Sendable () -> Bool
+    /// Told after each token of the main pass (for a progress line on a terminal).
+    public var progress: (@Sendable (RunProgress) -> Void)?
+
+    public init(
+        context: RotationContext, options: Options, sessions: [String: ControllerConnection],
+        shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) {
+        self.context = context
+        self.options = options
+        self.sessions = sessions
+        self.shouldStop = shouldStop
+    }
+
+    /// A unit of work for one controller.
+    enum WorkItem: Sendable {
+        case resume(JournalEntry)
+        case rotate(InventoryToken, TokenSettings)
+        case retire(InventoryToken, TokenSettings)
+        case skip(InventoryToken, String)
+    }
+
+    public func run() async throws -> RunSummary {
+        let asOf = context.now()
+        var context = self.context
+        context.graceOverride = options.graceOverride
+        let runID = try context.inventory.startRun(
+            RunEntry(started: asOf, mode: "rotate"), asOf: asOf,
+            events: [InventoryEvent(at: asOf, kind: "run.started", message: "rotate")])
+        context.runID = runID
+        // From here on tokens may change: a failure is no longer "nothing changed" (exit 2) but a stopped run.
+        do {
+            context.logger[metadataKey: "run_id"] = "\(runID)"
+
+            // Resume first: a rotation left half-done must be settled before its token is planned again.
+            let unfinished = try context.inventory.unfinishedRotations().filter {
+                options.filter.includes(
+                    InventoryToken(controller: $0.controller, user: $0.user, name: $0.name, uuid: "", created: asOf))
+            }
+            var results = try await execute(
+                unfinished.map { ($0.controller, WorkItem.resume($0)) }, context: context)
+
+            let planner = Planner(
+                policy: context.policy, asOf: asOf, filter: options.filter, max: options.max, force: options.force,
+                unfinished: try context.inventory.unfinishedRotations())
+            let selected = try planner.selectOldestFirst { body in
+                try context.inventory.forEachActiveTokenOldestFirst(body)
+            }
+            var work: [(String, WorkItem)] = []
+            try context.inventory.forEachToken(includeRevoked: false) { token in
+                guard let entry = planner.entry(for: token, selected: selected), let rule = entry.assessment.rule else {
+                    return
+                }
+                switch entry.action {
+                case .rotate: work.append((token.controller, .rotate(token, rule.settings)))
+                case .retire: work.append((token.controller, .retire(token, rule.settings)))
+                case .skip where entry.assessment.isManaged && entry.reason.hasPrefix("limit"):
+                    work.append((token.controller, .skip(token, entry.reason)))
+                default: break  // `resume` was attempted (and reported) in the resume phase above
+
+                }
+            }
+            let tracker = ProgressTracker(total: work.count, report: progress)
+            results += try await execute(work, context: context, tracker: tracker)
+
+            let summary = RunSummary(runID: runID, asOf: asOf, results: results, interrupted: shouldStop())
+            try context.inventory.finishRun(
+                id: runID, counts: summary.counts, exitCode: summary.hasFailures ? 1 : 0, finished: context.now(),
+                events: [InventoryEvent(at: context.now(), runID: runID, kind: "run.finished", message: "rotate")])
+            return summary
+        } catch {
+            throw RotationRunError(runID: runID, underlying: error)
+        }
+    }
+
+    /// Runs work items grouped by controller: controllers in parallel, each with its own concurrency.
+    private func execute(
+        _ items: [(String, WorkItem)], context: RotationContext, tracker: ProgressTracker? = nil
+    ) async throws -> [RotationResult] {
+        var byController: [String: [WorkItem]] = [:]
+        var order: [String] = []
+        for (controller, item) in items {
+            if byController[controller] == nil { order.append(controller) }
+            byController[controller, default: []].append(item)
+        }
+        return try await withThrowingTaskGroup(of: [RotationResult].self) { group in
+            for controller in order {
+                let items = byController[controller]!
+                group.addTask {
+                    try await runController(controller, items: items, context: context, tracker: tracker)
+                }
+            }
+            var results: [RotationResult] = []
+            for try await batch in group { results += batch }
+            return results
+        }
+    }
+
+    private func runController(
+        _ controller: String, items: [WorkItem], context: RotationContext, tracker: ProgressTracker?
+    ) async throws -> [RotationResult] {
+        guard let session = sessions[controller] else {
+            return items.map { skipped($0, "controller \(controller) is not in the policy or was filtered out") }
+        }
+        let queue = WorkQueue(items)
+        let workers = max(1, min(session.config.concurrency * Self.rotationsPerRequestSlot, items.count))
+        return try await withThrowingTaskGroup(of: [RotationResult].self) { group in
+            for _ in 0..<workers {
+                group.addTask {
+                    var results: [RotationResult] = []
+                    while let item = queue.next() {
+                        let result = try await perform(item, session: session, context: context)
+                        if let result { results.append(result) }
+                        tracker?.advance(failed: result?.needsAttention ?? false)
+                    }
+                    return results
+                }
+            }
+            var results: [RotationResult] = []
+            for try await batch in group { results += batch }
+            return results
+        }
+    }
+
+    /// One item; nil when there is nothing to report (a resumed rotation undone cleanly).
+    private func perform(_ item: WorkItem, session: ControllerConnection, context: RotationContext) async throws
+        -> RotationResult?
+    {
+        if case .skip(_, let reason) = item { return skipped(item, reason) }
+        if shouldStop() { return skipped(item, "interrupted: the run was asked to stop before this token") }
+        if let reason = await session.stopped { return skipped(item, reason) }
+        let result: RotationResult?
+        switch item {
+        case .resume(let rotation):
+            result = try await RotationResume(context: context, session: session).resume(rotation)
+        case .rotate(let token, let settings):
+            result = try await TokenRotation(context: context, session: session, token: token, settings: settings).run()
+        case .retire(let token, let settings):
+            result = try await TokenRetirement(context: context, session: session, token: token, settings: settings)
+                .run()
+        case .skip:
+            result = nil
+        }
+        if let result, !result.needsAttention { await session.countSuccess() }
+        return result
+    }
+
+    private func skipped(_ item: WorkItem, _ reason: String) -> RotationResult {
+        switch item {
+        case .rotate(let token, _), .retire(let token, _), .skip(let token, _):
+            RotationResult(
+                controller: token.controller, user: token.user, name: token.name, oldUUID: token.uuid,
+                outcome: .skipped, error: reason)
+        case .resume(let rotation):
+            RotationResult(
+                controller: rotation.controller, user: rotation.user, name: rotation.name, oldUUID: rotation.oldUUID,
+                newUUID: rotation.newUUID, outcome: .inProgress, error: reason)
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import Logging
+
+/// `issue`: mints a new managed token, delivers it by policy, verifies and records it.
+public struct TokenIssue: Sendable {
+    public var context: RotationContext
+    public var session: ControllerConnection
+
+    public init(context: RotationContext, session: ControllerConnection) {
+        self.context = context
+        self.session = session
+    }
+
+    public func issue(user: String, name: String, reveal: (@Sendable (Secret) -> Void)?) async throws -> RotationResult
+    {
+        let template = InventoryToken(
+            controller: session.config.id, user: user, name: name, uuid: "", created: context.now())
+        let settings = context.policy.resolve(controller: session.config.id, user: user, name: name).settings
+        return try await TokenRotation(
+            context: context, session: session, token: template, settings: settings, reveal: reveal
+        ).run()
+    }
+}

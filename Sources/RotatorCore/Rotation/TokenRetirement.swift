@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+
+/// Revokes a retiring token whose grace period has passed (SPEC §7 outcome `retired`).
+struct TokenRetirement {
+    let context: RotationContext
+    let session: ControllerConnection
+    let token: InventoryToken
+    let settings: TokenSettings
+
+    func run() async throws -> RotationResult {
+        var result = RotationResult(
+            controller: token.controller, user: token.user, name: token.name, oldUUID: token.uuid,
+            newUUID: token.replacedBy, outcome: .retired)
+        var metadata: Logger.Metadata = [
+            "controller": "\(token.controller)", "user": "\(token.user)", "token": "\(token.name)",
+            "uuid": "\(token.uuid)", "step": "retire",
+        ]
+        if let runID = context.runID { metadata["run_id"] = "\(runID)" }
+        do {
+            let credential = try actingCredential()
+            try await session.api.revokeToken(user: token.user, uuid: token.uuid, as: credential)
+        } catch {
+            result.outcome = .failed
+            result.error = "revoking the retiring token failed (\(error)); it stays retiring and the next run retries"
+            await session.countFailure(error)
+            let event = context.event(for: token, kind: "token.retire_failed", result.error!)
+            _ = try await context.write { try $0.appendEvent(event) }
+            context.logger.error("retire failed", metadata: metadata)
+            return result
+        }
+        try await context.recordRevoked(token, "grace period over; revoked")
+        context.logger.info("retired", metadata: metadata)
+        return result
+    }
+
+    /// Admin mode: the policy's identity. Self mode: the successor, whose value its file sink now holds.
+    private func actingCredential() throws -> JenkinsCredential {
+        guard session.config.mode == .self else {
+            return try TokenRotation.actingCredential(session: session, user: token.user, ownValue: nil, sinks: [])
+        }
+        let successor = try token.replacedBy.flatMap { try context.inventory.token(uuid: $0) }
+        let values = PlaceholderValues(
+            name: token.name, user: token.user, controller: token.controller, rotationInstant: context.now(),
+            rotation: "0")
+        let sinks = try context.sinks.makeSinks(settings.deliver, values: values)
+        let value = try TokenRotation.currentValue(in: sinks, fingerprint: successor?.fingerprint)
+        return try TokenRotation.actingCredential(session: session, user: token.user, ownValue: value, sinks: sinks)
+    }
+}
