@@ -28,7 +28,8 @@ extension RotatorCommand {
             let reveal = printValue ? Self.printer(env.stdout) : nil
             let context = try RunContext.make(
                 policy: policy, inventory: inventory, global: global, env: env, mode: "issue")
-            let result = try await LiveJenkins.withConnections(policy: policy, ids: [controller], env: env) { sessions in
+            let result = try await LiveJenkins.withConnections(policy: policy, ids: [controller], env: env) {
+                sessions in
                 try await issue(in: sessions, context: context, reveal: reveal)
             }
             env.stderr.write(
