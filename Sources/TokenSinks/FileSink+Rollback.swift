@@ -12,6 +12,7 @@ import RotatorCore
 /// confirming a replaced token is dead), and putting back the previous content when a rotation is undone.
 extension FileSink {
     public var holdsValues: Bool { true }
+    public var rollback: SinkRollback { .restoresSnapshot }
 
     /// The token in the file, or nil when there is no file or no token in it.
     public func heldValue() throws -> Secret? {

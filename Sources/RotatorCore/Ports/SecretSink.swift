@@ -16,6 +16,10 @@ public protocol SecretSink: Sendable, CustomStringConvertible {
     /// Whether the sink keeps the value where token-rotator can read it back (a file does, a command does not).
     var holdsValues: Bool { get }
 
+    /// How a delivery to this sink is undone when a later step fails (SPEC §8.6): sinks that can be undone
+    /// are delivered first.
+    var rollback: SinkRollback { get }
+
     /// The token value the sink holds now, or nil (nothing there, or a sink that cannot tell).
     func heldValue() throws -> Secret?
 
@@ -28,7 +32,18 @@ public protocol SecretSink: Sendable, CustomStringConvertible {
 
 extension SecretSink {
     public var holdsValues: Bool { false }
+    public var rollback: SinkRollback { .none }
     public func heldValue() throws -> Secret? { nil }
     public func snapshot() throws -> SinkSnapshot? { nil }
     public func restore(_ snapshot: SinkSnapshot) async throws {}
+}
+
+/// How a sink's delivery is undone (SPEC §8.6).
+public enum SinkRollback: Sendable, Equatable {
+    /// ``SecretSink/snapshot()`` before the delivery, ``SecretSink/restore(_:)`` after (a file).
+    case restoresSnapshot
+    /// Delivering the old token's value again puts it back, when that value is at hand (a Jenkins credential).
+    case redeliversOldValue
+    /// Nothing the tool does can take the value back (a command: what it did with the value is its own).
+    case none
 }
