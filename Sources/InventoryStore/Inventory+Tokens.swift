@@ -102,7 +102,7 @@ extension Inventory {
     /// `done` / `rotated` with the successor's uuid and fingerprint.
     public func recordRotated(
         oldUUID: String, successor: InventoryToken, oldState: RetiredTokenState, rotatedAt: Date,
-        completing rotationID: Int64? = nil, events: [InventoryEvent] = []
+        completing rotationID: Int64? = nil, note: String? = nil, events: [InventoryEvent] = []
     ) throws {
         try write("recording the rotation of token \(oldUUID)") { db in
             let revokeAfter: Date?
@@ -127,13 +127,33 @@ extension Inventory {
                 try db.cachedStatement(
                     sql: """
                         UPDATE rotations SET step = 'done', outcome = 'rotated', new_uuid = ?, new_fingerprint = ?,
-                        finished = ?, updated = ? WHERE id = ?
+                        finished = ?, updated = ?, error = ? WHERE id = ?
                         """
                 ).execute(arguments: [
-                    successor.uuid.lowercased(), successor.fingerprint, stored(rotatedAt), stored(rotatedAt),
+                    successor.uuid.lowercased(), successor.fingerprint, stored(rotatedAt), stored(rotatedAt), note,
                     rotationID,
                 ])
                 guard db.changesCount == 1 else { throw InventoryError.unknownRotation(path: path, id: rotationID) }
+            }
+            try append(events, db)
+        }
+    }
+
+    /// Records the token `issue` minted and closes its journal row as `done`, in one transaction: a crash can
+    /// never leave the token recorded and the row open (or the other way round).
+    public func recordIssued(
+        _ token: InventoryToken, completing entry: JournalEntry, at: Date, events: [InventoryEvent] = []
+    ) throws {
+        try write("recording the issued token \(token.uuid)") { db in
+            try insertNew(token, addedAt: at, db)
+            if let id = entry.id {
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE rotations SET step = 'done', outcome = 'rotated', new_uuid = ?, new_fingerprint = ?,
+                        finished = ?, updated = ?, error = NULL WHERE id = ?
+                        """
+                ).execute(arguments: [token.uuid.lowercased(), token.fingerprint, stored(at), stored(at), id])
+                guard db.changesCount == 1 else { throw InventoryError.unknownRotation(path: path, id: id) }
             }
             try append(events, db)
         }

@@ -26,12 +26,16 @@ extension RotatorCommand {
             defer { locked.release() }
             let (policy, inventory) = (locked.policy, locked.inventory)
             let reveal = printValue ? Self.printer(env.stdout) : nil
-            let context = try RunContext.make(
-                policy: policy, inventory: inventory, global: global, env: env, mode: "issue")
-            let result = try await LiveJenkins.withConnections(policy: policy, ids: [controller], env: env) {
-                sessions in
-                try await issue(in: sessions, context: context, reveal: reveal)
+            let context = RotationContext.live(policy: policy, inventory: inventory, global: global, env: env)
+            let summary = try await LiveJenkins.withConnections(policy: policy, ids: [controller], env: env) {
+                connections in
+                try await context.inRun(mode: "issue") { context in
+                    let result = try await TokenIssue(context: context, connection: connections[controller]!)
+                        .issue(user: user, name: name, reveal: reveal)
+                    return RunSummary(runID: context.runID, asOf: context.now(), results: [result])
+                }
             }
+            let result = summary.results[0]
             env.stderr.write(
                 "issue \(controller)/\(user)/\(name): \(result.outcome.rawValue)"
                     + (result.newUUID.map { " \($0)" } ?? "") + (result.error.map { ": \($0)" } ?? "") + "\n")
@@ -41,15 +45,6 @@ extension RotatorCommand {
         /// `--stdout`: the value alone on one line.
         private static func printer(_ output: any TextOutput) -> @Sendable (Secret) -> Void {
             { value in output.write(value.reveal() + "\n") }
-        }
-
-        private func issue(
-            in sessions: [String: ControllerConnection], context: RunContext, reveal: (@Sendable (Secret) -> Void)?
-        ) async throws -> RotationResult {
-            let result = try await TokenIssue(context: context.rotation, session: sessions[controller]!)
-                .issue(user: user, name: name, reveal: reveal)
-            context.finish(result)
-            return result
         }
     }
 }

@@ -19,15 +19,17 @@ extension RotatorCommand {
             guard let token = try inventory.token(uuid: uuid.lowercased()) else {
                 throw InventoryError.unknownUUID(path: inventory.path, uuid: uuid)
             }
-            let result = try await LiveJenkins.withConnections(policy: policy, ids: [token.controller], env: env) {
-                sessions in
-                let context = try RunContext.make(
-                    policy: policy, inventory: inventory, global: global, env: env, mode: "revoke")
-                let result = try await TokenRevocation(context: context.rotation, session: sessions[token.controller]!)
-                    .revoke(token)
-                context.finish(result)
-                return result
+            let context = RotationContext.live(policy: policy, inventory: inventory, global: global, env: env)
+            let summary = try await LiveJenkins.withConnections(policy: policy, ids: [token.controller], env: env) {
+                connections in
+                try await context.inRun(mode: "revoke") { context in
+                    let result = try await TokenRevocation(
+                        context: context, connection: connections[token.controller]!
+                    ).revoke(token)
+                    return RunSummary(runID: context.runID, asOf: context.now(), results: [result])
+                }
             }
+            let result = summary.results[0]
             env.stderr.write("revoke \(token.uuid): " + (result.error ?? "revoked") + "\n")
             return result.error == nil ? .success : .tokenFailures
         }

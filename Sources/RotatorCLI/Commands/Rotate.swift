@@ -61,18 +61,15 @@ extension RotatorCommand {
                 logger.warning("signal \(signal): finishing the tokens in flight, starting no new ones")
             }
             let started = Date()
-            let now = global.clock(env)
-            let sinks = SinkFactory.live(policy: policy, env: env)
             let summary = try await LiveJenkins.withConnections(
                 policy: policy, ids: Set(filters.controllers), env: env
-            ) { sessions in
-                let context = RotationContext(
-                    policy: policy, inventory: inventory, sinks: sinks, now: now, logger: env.logger)
+            ) { connections in
+                let context = RotationContext.live(policy: policy, inventory: inventory, global: global, env: env)
                 let options = RotationEngine.Options(
                     filter: filters.filter, max: max, force: force,
                     graceOverride: grace.flatMap(TimeSpan.init(parsing:)))
                 var engine = RotationEngine(
-                    context: context, options: options, sessions: sessions, shouldStop: { interrupt.isRaised })
+                    context: context, options: options, connections: connections, shouldStop: { interrupt.isRaised })
                 if env.stderrIsTerminal { engine.progress = ProgressLine(output: env.stderr).draw }
                 return try await engine.run()
             }

@@ -55,13 +55,13 @@ enum LiveJenkins {
         _ body: ([String: ControllerConnection]) async throws -> Value
     ) async throws -> Value {
         try await withControllers(policy: policy, ids: ids, env: env) { controllers in
-            var sessions: [String: ControllerConnection] = [:]
+            var connections: [String: ControllerConnection] = [:]
             for controller in controllers {
-                sessions[controller.config.id] = ControllerConnection(
+                connections[controller.config.id] = ControllerConnection(
                     config: controller.config, api: controller.client, adminCredential: try controller.credential.get(),
                     maxConsecutiveFailures: policy.limits.maxConsecutiveFailures)
             }
-            return try await body(sessions)
+            return try await body(connections)
         }
     }
 

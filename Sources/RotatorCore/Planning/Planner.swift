@@ -137,12 +137,9 @@ public struct Planner: Sendable {
     public func entry(for token: InventoryToken, selected: Selection) -> PlanEntry? {
         guard filter.includes(token), token.state != .revoked else { return nil }
         let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
-        var entry = unlimitedDecision(assessment)
-        if entry.action == .rotate, !selected.allows(token.uuid) {
-            entry.action = .skip
-            entry.reason = "limit: at most \(rotationLimit ?? 0) rotations per run; this one waits for the next run"
-        }
-        return entry
+        var decision = decision(assessment)
+        if decision.action == .rotate, !selected.allows(token.uuid) { decision = .overLimit(rotationLimit ?? 0) }
+        return PlanEntry(assessment: assessment, decision: decision, reason: reason(decision, assessment))
     }
 
     /// The whole plan for tokens already in memory (tests, small inventories).
@@ -151,33 +148,7 @@ public struct Planner: Sendable {
         return tokens.compactMap { entry(for: $0, selected: selected) }
     }
 
-    /// Why a token gets its action, before any run limit; the reason text is built only for the plan lines
-    /// that are printed (the first pass over a large inventory needs the action alone).
-    private enum Decision {
-        case resume(JournalEntry)
-        case notInPolicy
-        case skipRule(String)
-        case retireUndated
-        case retire(Date)
-        case retiringUntil(Date)
-        case future
-        case overdue
-        case due
-        case forced
-        case notDue
-
-        var action: PlanAction {
-            switch self {
-            case .resume: .resume
-            case .notInPolicy, .skipRule, .future: .skip
-            case .retireUndated, .retire: .retire
-            case .retiringUntil, .notDue: .none
-            case .overdue, .due, .forced: .rotate
-            }
-        }
-    }
-
-    private func decision(_ assessment: TokenAssessment) -> Decision {
+    private func decision(_ assessment: TokenAssessment) -> PlanDecision {
         let token = assessment.token
         if let rotation = unfinished[token.uuid] { return .resume(rotation) }
         guard let rule = assessment.rule else { return .notInPolicy }
@@ -192,12 +163,7 @@ public struct Planner: Sendable {
         return force ? .forced : .notDue
     }
 
-    private func unlimitedDecision(_ assessment: TokenAssessment) -> PlanEntry {
-        let decision = decision(assessment)
-        return PlanEntry(assessment: assessment, action: decision.action, reason: reason(decision, assessment))
-    }
-
-    private func reason(_ decision: Decision, _ assessment: TokenAssessment) -> String {
+    private func reason(_ decision: PlanDecision, _ assessment: TokenAssessment) -> String {
         let token = assessment.token
         let settings = assessment.rule?.settings ?? TokenSettings()
         let ages = "age \(assessment.age.roughDescription)"
@@ -225,6 +191,8 @@ public struct Planner: Sendable {
                 + "\(settings.rotateBefore))"
         case .forced:
             return "forced (--force); \(ages), not due until \(dueText)"
+        case .overLimit(let limit):
+            return "limit: at most \(limit) rotations per run; this one waits for the next run"
         case .notDue:
             return "not due: \(ages) < \(settings.dueAge.roughDescription); due \(dueText)"
         }

@@ -19,18 +19,8 @@ public struct HistoryRow: OutputRow, Equatable {
             .text(rotation.user), .text(rotation.name), .optionalText(rotation.oldUUID),
             .optionalText(rotation.newUUID),
             .optionalText(rotation.newName), .text(rotation.step.rawValue),
-            .text((rotation.outcome ?? Self.outcome(of: rotation.step)).rawValue), .instant(rotation.started),
+            .text(rotation.reportedOutcome.rawValue), .instant(rotation.started),
             .optionalInstant(rotation.finished), .optionalText(rotation.error),
         ]
-    }
-
-    /// The outcome a journal step stands for when none was recorded yet.
-    public static func outcome(of step: RotationStep) -> RotationOutcome {
-        switch step {
-        case .done: .rotated
-        case .failed, .rolledBack: .failed
-        case .uncertain, .generating: .uncertain
-        case .planned, .minted, .delivered, .verified: .inProgress
-        }
     }
 }

@@ -4,9 +4,10 @@ import Logging
 /// What every rotation step needs from the world, shared by the rotations of one run.
 public struct RotationContext: Sendable {
     public var policy: RotationPolicy
+    /// Reads, and the bookkeeping of runs.
     public let inventory: any TokenInventory
-    /// Commits the journal writes of the run's rotations (group commit on a dedicated thread).
-    let journal: JournalWriter
+    /// The durable record of every step (SPEC §4).
+    public let journal: any RotationJournal
     public var sinks: any SinkProvider
     /// "Now": the wall clock, or the `--as-of` instant for every record of the run.
     public var now: @Sendable () -> Date
@@ -16,12 +17,12 @@ public struct RotationContext: Sendable {
     public var graceOverride: TimeSpan?
 
     public init(
-        policy: RotationPolicy, inventory: any TokenInventory, sinks: any SinkProvider,
+        policy: RotationPolicy, inventory: any TokenInventory, journal: any RotationJournal, sinks: any SinkProvider,
         now: @escaping @Sendable () -> Date, logger: Logger, runID: Int64? = nil, graceOverride: TimeSpan? = nil
     ) {
         self.policy = policy
         self.inventory = inventory
-        journal = JournalWriter(inventory: inventory)
+        self.journal = journal
         self.sinks = sinks
         self.now = now
         self.logger = logger
@@ -29,23 +30,15 @@ public struct RotationContext: Sendable {
         self.graceOverride = graceOverride
     }
 
-    /// Runs an inventory write and returns once it is durably committed (see ``JournalWriter``).
-    func write<T: Sendable>(_ body: @escaping @Sendable (any TokenInventory) throws -> T) async throws -> T {
-        try await journal.write(body)
+    /// Commits a row's progress, with an event saying what happened.
+    func save(_ entry: JournalEntry, _ message: String) async throws {
+        try await journal.save(entry, at: now(), events: [event(for: entry, message)])
     }
 
-    /// Records a journal step durably, with an event saying what happened.
-    func record(_ rotation: JournalEntry, _ message: String) async throws {
-        let event = event(for: rotation, message)
-        let at = now()
-        try await write { try $0.saveRotation(rotation, at: at, events: [event]) }
-    }
-
-    func event(for rotation: JournalEntry, _ message: String, uuid: String? = nil) -> InventoryEvent {
+    func event(for entry: JournalEntry, _ message: String, uuid: String? = nil) -> InventoryEvent {
         InventoryEvent(
-            at: now(), runID: runID, rotationID: rotation.id, controller: rotation.controller, user: rotation.user,
-            name: rotation.name, uuid: uuid ?? rotation.oldUUID, kind: "rotation.\(rotation.step.rawValue)",
-            message: message)
+            at: now(), runID: runID, rotationID: entry.id, controller: entry.controller, user: entry.user,
+            name: entry.name, uuid: uuid ?? entry.oldUUID, kind: "rotation.\(entry.step.rawValue)", message: message)
     }
 
     /// An event about one token (outside a rotation's journal row).
@@ -57,20 +50,47 @@ public struct RotationContext: Sendable {
 
     /// Marks a token revoked in Jenkins, with an event, in one transaction.
     func recordRevoked(_ token: InventoryToken, _ message: String) async throws {
-        let event = event(for: token, kind: "token.revoked", message)
-        let at = now()
-        try await write { try $0.markRevoked(uuid: token.uuid, at: at, events: [event]) }
+        try await journal.markRevoked(
+            uuid: token.uuid, at: now(), events: [event(for: token, kind: "token.revoked", message)])
     }
 
-    func metadata(_ rotation: JournalEntry) -> Logger.Metadata {
+    func metadata(_ entry: JournalEntry) -> Logger.Metadata {
         var metadata: Logger.Metadata = [
-            "controller": "\(rotation.controller)", "user": "\(rotation.user)", "token": "\(rotation.name)",
-            "step": "\(rotation.step.rawValue)",
+            "controller": "\(entry.controller)", "user": "\(entry.user)", "token": "\(entry.name)",
+            "step": "\(entry.step.rawValue)",
         ]
         if let runID { metadata["run_id"] = "\(runID)" }
-        if let id = rotation.id { metadata["rotation_id"] = "\(id)" }
-        if let old = rotation.oldUUID { metadata["uuid"] = "\(old)" }
-        if let new = rotation.newUUID { metadata["new_uuid"] = "\(new)" }
+        if let id = entry.id { metadata["rotation_id"] = "\(id)" }
+        if let old = entry.oldUUID { metadata["uuid"] = "\(old)" }
+        if let new = entry.newUUID { metadata["new_uuid"] = "\(new)" }
         return metadata
+    }
+
+    // MARK: - Runs
+
+    /// Runs `body` inside a run row: the row is started before (`rotate`, `issue` and `revoke` all come through
+    /// here) and closed after with the summary's counts and exit code. Once the row exists tokens may change, so
+    /// a failure is no longer "nothing changed" (exit 2) but a ``RotationRunError`` (exit 1).
+    public func inRun(
+        mode: String, _ body: (RotationContext) async throws -> RunSummary
+    ) async throws -> RunSummary {
+        var context = self
+        let started = now()
+        let runID = try inventory.startRun(
+            RunEntry(started: started, mode: mode), asOf: started,
+            events: [InventoryEvent(at: started, kind: "run.started", message: mode)])
+        context.runID = runID
+        context.logger[metadataKey: "run_id"] = "\(runID)"
+        do {
+            var summary = try await body(context)
+            summary.runID = runID
+            let finished = now()
+            try inventory.finishRun(
+                id: runID, counts: summary.counts, exitCode: summary.hasFailures ? 1 : 0, finished: finished,
+                events: [InventoryEvent(at: finished, runID: runID, kind: "run.finished", message: mode)])
+            return summary
+        } catch {
+            throw RotationRunError(runID: runID, underlying: error)
+        }
     }
 }

@@ -29,20 +29,20 @@ public struct RotationEngine: Sendable {
 
     public var context: RotationContext
     public var options: Options
-    /// One session per controller of the policy that this run may talk to.
-    public var sessions: [String: ControllerConnection]
+    /// One connection per controller of the policy that this run may talk to.
+    public var connections: [String: ControllerConnection]
     /// Checked before each new rotation: SIGTERM/SIGINT set it, and the run then starts nothing new.
     public var shouldStop: @Sendable () -> Bool
     /// Told after each token of the main pass (for a progress line on a terminal).
     public var progress: (@Sendable (RunProgress) -> Void)?
 
     public init(
-        context: RotationContext, options: Options, sessions: [String: ControllerConnection],
+        context: RotationContext, options: Options, connections: [String: ControllerConnection],
         shouldStop: @escaping @Sendable () -> Bool = { false }
     ) {
         self.context = context
         self.options = options
-        self.sessions = sessions
+        self.connections = connections
         self.shouldStop = shouldStop
     }
 
@@ -55,17 +55,10 @@ public struct RotationEngine: Sendable {
     }
 
     public func run() async throws -> RunSummary {
-        let asOf = context.now()
         var context = self.context
         context.graceOverride = options.graceOverride
-        let runID = try context.inventory.startRun(
-            RunEntry(started: asOf, mode: "rotate"), asOf: asOf,
-            events: [InventoryEvent(at: asOf, kind: "run.started", message: "rotate")])
-        context.runID = runID
-        // From here on tokens may change: a failure is no longer "nothing changed" (exit 2) but a stopped run.
-        do {
-            context.logger[metadataKey: "run_id"] = "\(runID)"
-
+        return try await context.inRun(mode: "rotate") { context in
+            let asOf = context.now()
             // Resume first: a rotation left half-done must be settled before its token is planned again.
             let unfinished = try context.inventory.unfinishedRotations().filter {
                 options.filter.includes(
@@ -88,22 +81,14 @@ public struct RotationEngine: Sendable {
                 switch entry.action {
                 case .rotate: work.append((token.controller, .rotate(token, rule.settings)))
                 case .retire: work.append((token.controller, .retire(token, rule.settings)))
-                case .skip where entry.assessment.isManaged && entry.reason.hasPrefix("limit"):
-                    work.append((token.controller, .skip(token, entry.reason)))
-                default: break  // `resume` was attempted (and reported) in the resume phase above
-
+                case .skip:
+                    if case .overLimit = entry.decision { work.append((token.controller, .skip(token, entry.reason))) }
+                case .resume, .none: break  // `resume` was attempted (and reported) in the resume phase above
                 }
             }
             let tracker = ProgressTracker(total: work.count, report: progress)
             results += try await execute(work, context: context, tracker: tracker)
-
-            let summary = RunSummary(runID: runID, asOf: asOf, results: results, interrupted: shouldStop())
-            try context.inventory.finishRun(
-                id: runID, counts: summary.counts, exitCode: summary.hasFailures ? 1 : 0, finished: context.now(),
-                events: [InventoryEvent(at: context.now(), runID: runID, kind: "run.finished", message: "rotate")])
-            return summary
-        } catch {
-            throw RotationRunError(runID: runID, underlying: error)
+            return RunSummary(runID: context.runID, asOf: asOf, results: results, interrupted: shouldStop())
         }
     }
 
@@ -133,17 +118,17 @@ public struct RotationEngine: Sendable {
     private func runController(
         _ controller: String, items: [WorkItem], context: RotationContext, tracker: ProgressTracker?
     ) async throws -> [RotationResult] {
-        guard let session = sessions[controller] else {
+        guard let connection = connections[controller] else {
             return items.map { skipped($0, "controller \(controller) is not in the policy or was filtered out") }
         }
         let queue = WorkQueue(items)
-        let workers = max(1, min(session.config.concurrency * Self.rotationsPerRequestSlot, items.count))
+        let workers = max(1, min(connection.config.concurrency * Self.rotationsPerRequestSlot, items.count))
         return try await withThrowingTaskGroup(of: [RotationResult].self) { group in
             for _ in 0..<workers {
                 group.addTask {
                     var results: [RotationResult] = []
                     while let item = queue.next() {
-                        let result = try await perform(item, session: session, context: context)
+                        let result = try await perform(item, connection: connection, context: context)
                         if let result { results.append(result) }
                         tracker?.advance(failed: result?.needsAttention ?? false)
                     }
@@ -157,25 +142,44 @@ public struct RotationEngine: Sendable {
     }
 
     /// One item; nil when there is nothing to report (a resumed rotation undone cleanly).
-    private func perform(_ item: WorkItem, session: ControllerConnection, context: RotationContext) async throws
+    private func perform(_ item: WorkItem, connection: ControllerConnection, context: RotationContext) async throws
         -> RotationResult?
     {
         if case .skip(_, let reason) = item { return skipped(item, reason) }
         if shouldStop() { return skipped(item, "interrupted: the run was asked to stop before this token") }
-        if let reason = await session.stopped { return skipped(item, reason) }
+        if let reason = await connection.stopped { return skipped(item, reason) }
         let result: RotationResult?
-        switch item {
-        case .resume(let rotation):
-            result = try await RotationResume(context: context, session: session).resume(rotation)
-        case .rotate(let token, let settings):
-            result = try await TokenRotation(context: context, session: session, token: token, settings: settings).run()
-        case .retire(let token, let settings):
-            result = try await TokenRetirement(context: context, session: session, token: token, settings: settings)
-                .run()
-        case .skip:
-            result = nil
+        do {
+            switch item {
+            case .resume(let rotation):
+                result = try await RotationResume(context: context, connection: connection).resume(rotation)
+            case .rotate(let token, let settings):
+                result = try await TokenRotation(
+                    context: context, connection: connection, token: token, settings: settings
+                ).run()
+            case .retire(let token, let settings):
+                result = try await TokenRetirement(
+                    context: context, connection: connection, token: token, settings: settings
+                ).run()
+            case .skip:
+                result = nil
+            }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // An inventory write failed (or an internal error): this token stops where its journal says, and the
+            // next run resumes it; the other tokens go on.
+            await connection.countFailure(error)
+            context.logger.error("token stopped: \(error)")
+            return failed(item, "stopped: \(error); nothing more was sent for it, and the next run resumes it")
         }
-        if let result, !result.needsAttention { await session.countSuccess() }
+        if let result, !result.needsAttention { await connection.countSuccess() }
+        return result
+    }
+
+    private func failed(_ item: WorkItem, _ reason: String) -> RotationResult {
+        var result = skipped(item, reason)
+        result.outcome = .failed
         return result
     }
 

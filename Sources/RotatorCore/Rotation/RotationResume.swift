@@ -1,170 +1,184 @@
 import Foundation
 import Logging
 
-/// Finishes or undoes the rotations an earlier run left unfinished (SPEC §4.2, §4.3, §7), by the step
-/// each one reached:
+/// Finishes or undoes the rotations an earlier run left unfinished (SPEC §4.2, §4.3, §7), by the step each one
+/// reached. docs/operations.md argues each case; in short:
 /// - `planned`: nothing was sent; closed as failed.
-/// - `generating`/`uncertain`: the generate response was lost. The user's security page is read; tokens
-///   carrying the recorded name that the inventory does not know are revoked. If the page cannot be read,
-///   the rotation stays `uncertain` for a person to settle.
-/// - `minted`/`delivered`: if a file sink holds the new value (its fingerprint matches), the rotation goes
-///   forward (deliver to every sink, verify, retire the old token); otherwise the new token is revoked.
+/// - `generating`/`uncertain`: the generate response was lost. The user's security page is read; tokens carrying
+///   the recorded name that the inventory does not know are revoked. Without positive evidence from the page the
+///   rotation stays `uncertain` for a person to settle.
+/// - `minted`/`delivered` with a rollback recorded: the rollback is finished (never goes forward).
+/// - `minted`/`delivered`, the new value held by a file sink: the rotation goes forward (deliver to every sink,
+///   verify, retire the old token).
+/// - `minted`, every sink readable and none holding the new value: no consumer has it; it is revoked.
+/// - otherwise a consumer that cannot be read back (a command) may hold the new token, whose value is nowhere at
+///   hand: revoking it could strand that consumer, so a fresh successor is rotated in for every sink first, and
+///   only then is the unverifiable token revoked.
 /// - `verified`: the old token is revoked or set retiring.
 ///
-/// Returns the result to report, or nil when the rotation was undone cleanly (the planner then rotates
-/// the token afresh if it is still due).
+/// Returns the result to report, or nil when the rotation was undone cleanly (the planner then rotates the token
+/// afresh if it is still due).
 struct RotationResume {
     let context: RotationContext
-    let session: ControllerConnection
+    let connection: ControllerConnection
+
+    private var config: ControllerConfig { connection.config }
 
     func resume(_ original: JournalEntry) async throws -> RotationResult? {
-        var rotation = original
-        let logger = context.logger
-        logger.notice("resuming an unfinished rotation", metadata: context.metadata(rotation))
-        let rule = context.policy.resolve(controller: rotation.controller, user: rotation.user, name: rotation.name)
-        let oldToken = try rotation.oldUUID.flatMap { try context.inventory.token(uuid: $0) }
+        var entry = original
+        context.logger.notice("resuming an unfinished rotation", metadata: context.metadata(entry))
+        let rule = context.policy.resolve(controller: entry.controller, user: entry.user, name: entry.name)
+        let oldToken = try entry.oldUUID.flatMap { try context.inventory.token(uuid: $0) }
         let token =
             oldToken
             ?? InventoryToken(
-                controller: rotation.controller, user: rotation.user, name: rotation.name,
-                uuid: rotation.oldUUID ?? "", created: rotation.started)
+                controller: entry.controller, user: entry.user, name: entry.name, uuid: entry.oldUUID ?? "",
+                created: entry.started)
+        if let successor = entry.newUUID, try context.inventory.token(uuid: successor) != nil {
+            // The successor is in the inventory: the rotation was recorded as done (nothing more to do).
+            return nil
+        }
         let values = PlaceholderValues(
-            name: rotation.name, user: rotation.user, controller: rotation.controller,
-            rotationInstant: rotation.started, rotation: String(rotation.id ?? 0))
+            name: entry.name, user: entry.user, controller: entry.controller, rotationInstant: entry.started,
+            rotation: String(entry.id ?? 0))
         let sinks = (try? context.sinks.makeSinks(rule.settings.deliver, values: values)) ?? []
-        let worker = TokenRotation(context: context, session: session, token: token, settings: rule.settings)
+        let worker = TokenRotation(context: context, connection: connection, token: token, settings: rule.settings)
 
-        switch rotation.step {
+        switch entry.step {
         case .planned:
-            rotation.step = .failed
-            rotation.outcome = .failed
-            rotation.finished = context.now()
-            rotation.error = "interrupted before anything was sent to Jenkins; nothing changed"
-            try await context.record(rotation, rotation.error!)
+            try entry.fail("interrupted before anything was sent to Jenkins; nothing changed", at: context.now())
+            try await context.save(entry, entry.error!)
             return nil
         case .generating, .uncertain:
-            return try await settleLostGenerate(&rotation, token: token, sinks: sinks, worker: worker)
+            return try await settleLostGenerate(&entry, token: token, sinks: sinks)
         case .minted, .delivered, .verified:
-            let newValue = try? TokenRotation.currentValue(in: sinks, fingerprint: rotation.newFingerprint)
-            let heldNew = newValue.flatMap { $0.fingerprint == rotation.newFingerprint ? $0 : nil }
-            let oldValue = try? TokenRotation.currentValue(in: sinks, fingerprint: token.fingerprint)
+            let newValue = TokenRotation.heldValue(in: sinks, fingerprint: entry.newFingerprint)
+            let oldValue = TokenRotation.heldValue(in: sinks, fingerprint: token.fingerprint)
             let acting: JenkinsCredential
             do {
                 acting = try TokenRotation.actingCredential(
-                    session: session, user: token.user, ownValue: oldValue ?? heldNew, sinks: sinks)
+                    connection, user: token.user, ownValue: oldValue ?? newValue, sinks: sinks)
             } catch {
-                return keepUncertain(&rotation, "cannot resume: \(error)")
+                return park(&entry, "cannot resume: \(error)")
             }
-            guard let heldNew, let newUUID = rotation.newUUID, let newName = rotation.newName else {
-                if rotation.step == .verified, config.mode == .admin, rotation.newUUID != nil {
-                    // Verified already: only the old token remains, and admin mode needs no new value for that.
-                    return try await worker.retireOld(&rotation, revokeAs: acting, oldValue: nil)
-                }
-                return try await revokeUndelivered(&rotation, token: token, revokeAs: acting)
+            if entry.isRollingBack {
+                let delivery = try? SinkDelivery.allReached(
+                    sinks: sinks, newFingerprint: entry.newFingerprint ?? "",
+                    old: oldValue.map { worker.oldDeliveryFor($0) })
+                let leftHolding = await delivery?.undo() ?? []
+                return try await worker.finishRollback(
+                    &entry, newValue: newValue, revokeAs: acting, notes: [entry.error ?? "rolled back"] + leftHolding)
             }
-            let minted = MintedToken(name: newName, uuid: newUUID, value: heldNew)
-            let delivery = TokenDelivery(
-                controller: token.controller, controllerURL: config.url, user: token.user, name: newName,
-                uuid: newUUID, oldUUID: rotation.oldUUID, created: rotation.started, value: heldNew)
-            switch rotation.step {
-            case .minted:
+            if entry.step == .verified {
+                // Verified: every sink holds a working successor; only the old token is left.
+                let revokeAs =
+                    config.mode == .self && newValue != nil
+                    ? JenkinsCredential(user: token.user, secret: newValue!, kind: .apiToken) : acting
+                return try await worker.retireOld(&entry, revokeAs: revokeAs, oldValue: oldValue)
+            }
+            if let newValue {
                 return try await worker.deliverAndFinish(
-                    &rotation, minted: minted, delivery: delivery, sinks: sinks, actingCredential: acting,
-                    oldValue: nil)
-            case .delivered:
-                return try await worker.verifyAndFinish(
-                    &rotation, minted: minted, written: [], actingCredential: acting, oldValue: nil)
-            default:
-                let newCredential = JenkinsCredential(user: token.user, secret: heldNew, kind: .apiToken)
-                return try await worker.retireOld(
-                    &rotation, revokeAs: config.mode == .self ? newCredential : acting, oldValue: nil)
+                    &entry, newValue: newValue, sinks: sinks, actingCredential: acting, oldValue: oldValue)
             }
+            if entry.step == .minted, !sinks.isEmpty, sinks.allSatisfy(\.holdsValues) {
+                // Every sink can be read back and none holds the new value: no consumer ever had it.
+                try entry.beginRollback("interrupted before the new token reached any sink (none holds it)")
+                return try await worker.finishRollback(
+                    &entry, newValue: nil, revokeAs: acting, notes: [entry.error!])
+            }
+            return try await supersede(&entry, token: oldToken, settings: rule.settings, revokeAs: acting)
         case .done, .failed, .rolledBack:
             return nil
         }
     }
 
-    private var config: ControllerConfig { session.config }
-
-    /// A minted token whose value is nowhere at hand can never be delivered: revoke it.
-    private func revokeUndelivered(
-        _ rotation: inout JournalEntry, token: InventoryToken, revokeAs credential: JenkinsCredential
+    /// A consumer may hold the minted token but its value is nowhere at hand: rotate a fresh successor into every
+    /// sink, then revoke the unverifiable token. Until that succeeds the row stays unfinished, both tokens valid.
+    private func supersede(
+        _ entry: inout JournalEntry, token: InventoryToken?, settings: TokenSettings, revokeAs: JenkinsCredential
     ) async throws -> RotationResult? {
-        guard let newUUID = rotation.newUUID else { return nil }
-        do {
-            try await session.api.revokeToken(user: token.user, uuid: newUUID, as: credential)
-        } catch {
-            rotation.outcome = .failed
-            rotation.error =
-                "the undelivered new token \(newUUID) could not be revoked (\(error)); the next run tries again"
-            try await context.record(rotation, rotation.error!)
-            await session.countFailure(error)
-            return TokenRotation(context: context, session: session, token: token, settings: .init()).result(rotation)
+        guard let stranded = entry.newUUID else { throw IllegalTransition(from: entry.step, to: .rolledBack) }
+        guard let token else {
+            return park(&entry, "cannot resume: the token it replaces is no longer in the inventory")
         }
-        rotation.step = .rolledBack
-        rotation.outcome = .failed
-        rotation.finished = context.now()
-        rotation.error =
-            "interrupted before the new token reached its sinks; the new token was revoked and the old one stays"
-        try await context.record(rotation, rotation.error!)
-        return nil
+        var fresh: RotationResult?
+        if token.state == .active && token.replacedBy == nil {
+            let result = try await TokenRotation(
+                context: context, connection: connection, token: token, settings: settings
+            ).run()
+            guard result.outcome == .rotated else {
+                entry.park(
+                    "the new token \(stranded) may have reached a sink that cannot be read back, and rotating a fresh "
+                        + "successor into every sink failed (\(result.error ?? "unknown")); both tokens stay valid "
+                        + "and the next run tries again")
+                try await context.save(entry, entry.error!)
+                await connection.countFailure(nil)
+                return entry.result
+            }
+            fresh = result
+        }
+        // Every sink now holds a verified successor: no consumer still depends on the stranded token.
+        let worker = TokenRotation(context: context, connection: connection, token: token, settings: settings)
+        try entry.beginRollback(
+            "the new token \(stranded) may have reached a sink that cannot be read back; superseded by "
+                + "\(fresh?.newUUID ?? token.replacedBy ?? "a later rotation")")
+        let result = try await worker.finishRollback(&entry, newValue: nil, revokeAs: revokeAs, notes: [entry.error!])
+        return fresh ?? result
     }
 
     /// SPEC §7 "Lost generate responses".
     private func settleLostGenerate(
-        _ rotation: inout JournalEntry, token: InventoryToken, sinks: [any SecretSink], worker: TokenRotation
+        _ entry: inout JournalEntry, token: InventoryToken, sinks: [any SecretSink]
     ) async throws -> RotationResult? {
-        let name = rotation.newName ?? rotation.name
+        let name = entry.newName ?? entry.name
         let acting: JenkinsCredential
         do {
             let ownValue = try? TokenRotation.currentValue(in: sinks, fingerprint: token.fingerprint)
             acting = try TokenRotation.actingCredential(
-                session: session, user: token.user, ownValue: ownValue, sinks: sinks)
+                connection, user: token.user, ownValue: ownValue, sinks: sinks)
         } catch {
-            return keepUncertain(&rotation, uncertainMessage(name: name, user: token.user, cause: "\(error)"))
+            return park(&entry, uncertainMessage(name: name, user: token.user, cause: "\(error)"))
         }
         let listed: [ListedToken]
         do {
-            listed = try await session.api.listTokens(user: token.user, as: acting)
+            listed = try await connection.api.listTokens(user: token.user, as: acting)
         } catch {
-            await session.countFailure(error)
+            await connection.countFailure(error)
             return try await recordUncertain(
-                &rotation, name: name, user: token.user, cause: "its security page could not be read: \(error)",
-                worker: worker)
+                &entry, name: name, user: token.user, cause: "its security page could not be read: \(error)")
         }
         var revoked: [String] = []
         for candidate in listed where candidate.name == name {
             guard try !context.inventory.isKnownToken(uuid: candidate.uuid) else { continue }
             do {
-                try await session.api.revokeToken(user: token.user, uuid: candidate.uuid, as: acting)
+                try await connection.api.revokeToken(user: token.user, uuid: candidate.uuid, as: acting)
                 revoked.append(candidate.uuid)
             } catch {
                 return try await recordUncertain(
-                    &rotation, name: name, user: token.user,
-                    cause: "revoking orphan \(candidate.uuid) failed: \(error)", worker: worker)
+                    &entry, name: name, user: token.user, cause: "revoking orphan \(candidate.uuid) failed: \(error)")
             }
         }
-        rotation.step = revoked.isEmpty ? .failed : .rolledBack
-        rotation.outcome = .failed
-        rotation.finished = context.now()
-        rotation.error =
-            revoked.isEmpty
-            ? "the generate response was lost; no token named \(name) unknown to the inventory exists, so none was minted"
-            : "the generate response was lost; revoked the orphan token(s) \(revoked.joined(separator: ", ")) named \(name)"
-        try await context.record(rotation, rotation.error!)
-        context.logger.notice("settled a lost generate response", metadata: context.metadata(rotation))
+        if revoked.isEmpty {
+            try entry.fail(
+                "the generate response was lost; no token named \(name) unknown to the inventory exists, so none "
+                    + "was minted", at: context.now())
+        } else {
+            try entry.rolledBack(
+                "the generate response was lost; revoked the orphan token(s) \(revoked.joined(separator: ", ")) "
+                    + "named \(name)", at: context.now())
+        }
+        try await context.save(entry, entry.error!)
+        context.logger.notice("settled a lost generate response", metadata: context.metadata(entry))
         return nil
     }
 
     /// The lost generate stays unsettled: recorded as `uncertain`, with what a person should do.
     private func recordUncertain(
-        _ rotation: inout JournalEntry, name: String, user: String, cause: String, worker: TokenRotation
+        _ entry: inout JournalEntry, name: String, user: String, cause: String
     ) async throws -> RotationResult {
-        rotation.step = .uncertain
-        rotation.outcome = .uncertain
-        rotation.error = uncertainMessage(name: name, user: user, cause: cause)
-        try await context.record(rotation, rotation.error!)
-        return worker.result(rotation)
+        try entry.uncertain(uncertainMessage(name: name, user: user, cause: cause))
+        try await context.save(entry, entry.error!)
+        return entry.result
     }
 
     private func uncertainMessage(name: String, user: String, cause: String) -> String {
@@ -172,12 +186,14 @@ struct RotationResume {
             + "\(config.url) that the inventory does not know, then run again"
     }
 
-    private func keepUncertain(_ rotation: inout JournalEntry, _ message: String) -> RotationResult {
-        rotation.error = message
-        return RotationResult(
-            controller: rotation.controller, user: rotation.user, name: rotation.name, oldUUID: rotation.oldUUID,
-            newUUID: rotation.newUUID,
-            outcome: rotation.step == .uncertain || rotation.step == .generating
-                ? .uncertain : .inProgress, error: message)
+    /// Reported, not recorded: the row stays as it is for the next run.
+    private func park(_ entry: inout JournalEntry, _ message: String) -> RotationResult {
+        if entry.step == .generating || entry.step == .uncertain {
+            entry.outcome = .uncertain
+            entry.error = message
+        } else {
+            entry.park(message)
+        }
+        return entry.result
     }
 }

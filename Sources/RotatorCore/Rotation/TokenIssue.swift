@@ -4,20 +4,20 @@ import Logging
 /// `issue`: mints a new managed token, delivers it by policy, verifies and records it.
 public struct TokenIssue: Sendable {
     public var context: RotationContext
-    public var session: ControllerConnection
+    public var connection: ControllerConnection
 
-    public init(context: RotationContext, session: ControllerConnection) {
+    public init(context: RotationContext, connection: ControllerConnection) {
         self.context = context
-        self.session = session
+        self.connection = connection
     }
 
     public func issue(user: String, name: String, reveal: (@Sendable (Secret) -> Void)?) async throws -> RotationResult
     {
         let template = InventoryToken(
-            controller: session.config.id, user: user, name: name, uuid: "", created: context.now())
-        let settings = context.policy.resolve(controller: session.config.id, user: user, name: name).settings
+            controller: connection.config.id, user: user, name: name, uuid: "", created: context.now())
+        let settings = context.policy.resolve(controller: connection.config.id, user: user, name: name).settings
         return try await TokenRotation(
-            context: context, session: session, token: template, settings: settings, reveal: reveal
+            context: context, connection: connection, token: template, settings: settings, reveal: reveal
         ).run()
     }
 }

@@ -4,7 +4,7 @@ import Logging
 /// Revokes a retiring token whose grace period has passed (SPEC §7 outcome `retired`).
 struct TokenRetirement {
     let context: RotationContext
-    let session: ControllerConnection
+    let connection: ControllerConnection
     let token: InventoryToken
     let settings: TokenSettings
 
@@ -19,13 +19,13 @@ struct TokenRetirement {
         if let runID = context.runID { metadata["run_id"] = "\(runID)" }
         do {
             let credential = try actingCredential()
-            try await session.api.revokeToken(user: token.user, uuid: token.uuid, as: credential)
+            try await connection.api.revokeToken(user: token.user, uuid: token.uuid, as: credential)
         } catch {
             result.outcome = .failed
             result.error = "revoking the retiring token failed (\(error)); it stays retiring and the next run retries"
-            await session.countFailure(error)
+            await connection.countFailure(error)
             let event = context.event(for: token, kind: "token.retire_failed", result.error!)
-            _ = try await context.write { try $0.appendEvent(event) }
+            try await context.journal.append([event])
             context.logger.error("retire failed", metadata: metadata)
             return result
         }
@@ -36,8 +36,8 @@ struct TokenRetirement {
 
     /// Admin mode: the policy's identity. Self mode: the successor, whose value its file sink now holds.
     private func actingCredential() throws -> JenkinsCredential {
-        guard session.config.mode == .self else {
-            return try TokenRotation.actingCredential(session: session, user: token.user, ownValue: nil, sinks: [])
+        guard connection.config.mode == .self else {
+            return try TokenRotation.actingCredential(connection, user: token.user, ownValue: nil, sinks: [])
         }
         let successor = try token.replacedBy.flatMap { try context.inventory.token(uuid: $0) }
         let values = PlaceholderValues(
@@ -45,6 +45,6 @@ struct TokenRetirement {
             rotation: "0")
         let sinks = try context.sinks.makeSinks(settings.deliver, values: values)
         let value = try TokenRotation.currentValue(in: sinks, fingerprint: successor?.fingerprint)
-        return try TokenRotation.actingCredential(session: session, user: token.user, ownValue: value, sinks: sinks)
+        return try TokenRotation.actingCredential(connection, user: token.user, ownValue: value, sinks: sinks)
     }
 }

@@ -5,11 +5,11 @@ import Logging
 /// and records it.
 public struct TokenRevocation: Sendable {
     public var context: RotationContext
-    public var session: ControllerConnection
+    public var connection: ControllerConnection
 
-    public init(context: RotationContext, session: ControllerConnection) {
+    public init(context: RotationContext, connection: ControllerConnection) {
         self.context = context
-        self.session = session
+        self.connection = connection
     }
 
     public func revoke(_ token: InventoryToken) async throws -> RotationResult {
@@ -23,12 +23,12 @@ public struct TokenRevocation: Sendable {
             let sinks = try context.sinks.makeSinks(settings.deliver, values: values)
             let ownValue = try TokenRotation.currentValue(in: sinks, fingerprint: token.fingerprint)
             let credential = try TokenRotation.actingCredential(
-                session: session, user: token.user, ownValue: ownValue, sinks: sinks)
-            try await session.api.revokeToken(user: token.user, uuid: token.uuid, as: credential)
+                connection, user: token.user, ownValue: ownValue, sinks: sinks)
+            try await connection.api.revokeToken(user: token.user, uuid: token.uuid, as: credential)
             if let ownValue, token.fingerprint == nil || ownValue.fingerprint == token.fingerprint,
-                let problem = try await TokenRotation.confirmDead(
-                    api: session.api, credential: JenkinsCredential(user: token.user, secret: ownValue, kind: .apiToken)
-                )
+                let problem = await TokenRotation.confirmDead(
+                    api: connection.api,
+                    credential: JenkinsCredential(user: token.user, secret: ownValue, kind: .apiToken))
             {
                 result.outcome = .failed
                 result.error = problem

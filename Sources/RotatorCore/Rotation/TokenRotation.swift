@@ -2,12 +2,16 @@ import Foundation
 import Logging
 
 /// One token's rotation, step by step (SPEC §4):
-/// `planned → generating → minted → delivered → verified → done`, or `failed` / `rolled_back`.
-/// Each step is committed to the inventory before the side effect that follows it, so that a crash at
-/// any instant leaves a journal row that ``RotationResume`` can finish or undo.
+/// `planned → generating → minted → delivered → verified → done`, or `failed` / `uncertain` / `rolled_back`.
+///
+/// The journal row moves through ``JournalEntry``'s transitions. Only what recovery needs is committed before the
+/// next side effect (docs/operations.md argues each): `generating` before the generate request, `minted` before the
+/// first delivery, and `done` with the inventory change in one transaction. `delivered` and `verified` are not
+/// committed: a run that finds a row at `minted` cannot tell them apart from a crash mid-delivery, and resolves
+/// both the same safe way (``RotationResume``).
 struct TokenRotation {
     let context: RotationContext
-    let session: ControllerConnection
+    let connection: ControllerConnection
     /// The token being replaced; for `issue`, a template whose empty uuid means "no old token".
     let token: InventoryToken
     let settings: TokenSettings
@@ -15,27 +19,26 @@ struct TokenRotation {
     var reveal: (@Sendable (Secret) -> Void)? = nil
 
     private var replacesToken: Bool { !token.uuid.isEmpty }
-
-    private var config: ControllerConfig { session.config }
-    private var api: any JenkinsTokenAPI { session.api }
+    private var config: ControllerConfig { connection.config }
+    private var api: any JenkinsTokenAPI { connection.api }
     private var logger: Logger { context.logger }
+    private var grace: TimeSpan { context.graceOverride ?? settings.grace }
 
-    /// Runs the whole rotation. Inventory failures are thrown (they end the run); everything else is an outcome.
+    /// Runs the whole rotation. Inventory failures are thrown; everything else is an outcome.
     func run() async throws -> RotationResult {
         let started = context.now()
-        var rotation = JournalEntry(
+        var entry = JournalEntry(
             runID: context.runID, controller: token.controller, user: token.user, name: token.name,
             oldUUID: replacesToken ? token.uuid : nil, step: .planned, started: started)
-        // The journal row's id is a placeholder ({rotation}); only when a template uses it must the row exist
-        // before the names are rendered. Otherwise the row is born at `generating`: one commit fewer.
+        // The row's id is a placeholder ({rotation}); only when a template uses it must the row exist before the
+        // names are rendered. Otherwise the row is born at `generating`: one commit fewer.
         if Self.mentionsRotationID(settings) {
-            let planned = rotation
-            let event = context.event(for: rotation, "planned: \(token.controller)/\(token.user)/\(token.name)")
-            rotation.id = try await context.write { try $0.insertRotation(planned, events: [event]) }
+            let event = context.event(for: entry, "planned: \(token.controller)/\(token.user)/\(token.name)")
+            entry.id = try await context.journal.insert(entry, events: [event])
         }
         let values = PlaceholderValues(
             name: token.name, user: token.user, controller: token.controller, rotationInstant: started,
-            rotation: rotation.id.map(String.init) ?? "")
+            rotation: entry.id.map(String.init) ?? "")
 
         let sinks: [any SecretSink]
         let newName: String
@@ -47,315 +50,207 @@ struct TokenRotation {
             sinks = try context.sinks.makeSinks(settings.deliver, values: values)
             guard !sinks.isEmpty else { throw RotationSetupError.noSinks }
             oldValue = try Self.currentValue(in: sinks, fingerprint: token.fingerprint)
-            credential = try Self.actingCredential(session: session, user: token.user, ownValue: oldValue, sinks: sinks)
+            credential = try Self.actingCredential(connection, user: token.user, ownValue: oldValue, sinks: sinks)
             expirationDays = try await Self.expirationDays(
-                settings: settings, grace: grace, session: session, credential: credential)
+                settings: settings, grace: grace, connection: connection, credential: credential)
         } catch {
-            if rotation.id == nil {
-                let planned = rotation
-                rotation.id = try await context.write { try $0.insertRotation(planned, events: []) }
-            }
-            return try await fail(&rotation, "could not start: \(error)", error: error)
+            try entry.fail("could not start: \(error)", at: context.now())
+            return try await end(entry, error: error)
         }
 
-        rotation.newName = newName
-        rotation.step = .generating
-        if rotation.id == nil {
-            let generating = rotation
-            let event = context.event(for: rotation, "generating a new token named \(newName)")
-            rotation.id = try await context.write { try $0.insertRotation(generating, events: [event]) }
+        try entry.beginGenerating(name: newName)
+        let generating = context.event(for: entry, "generating a new token named \(newName)")
+        if entry.id == nil {
+            entry.id = try await context.journal.insert(entry, events: [generating])
         } else {
-            try await context.record(rotation, "generating a new token named \(newName)")
+            try await context.journal.save(entry, at: context.now(), events: [generating])
         }
         let minted: MintedToken
         do {
             minted = try await api.generateToken(
                 forUser: token.user, name: newName, expirationDays: expirationDays, as: credential)
         } catch let failure as any JenkinsFailure where failure.responseMayBeLost {
-            rotation.step = .uncertain
-            rotation.outcome = .uncertain
-            rotation.error =
+            try entry.uncertain(
                 "the generate response was lost (\(failure)); a token named \(newName) may exist for user "
-                + "\(token.user); the next run checks the user's security page and revokes it"
-            try await context.record(rotation, rotation.error!)
-            await session.countFailure(failure)
-            logger.error("generate response lost", metadata: context.metadata(rotation))
-            return result(rotation)
+                    + "\(token.user); the next run checks the user's security page and revokes it")
+            return try await end(entry, error: failure)
         } catch {
-            return try await fail(&rotation, "Jenkins refused to mint a new token: \(error)", error: error)
+            try entry.fail("Jenkins refused to mint a new token: \(error)", at: context.now())
+            return try await end(entry, error: error)
         }
 
-        rotation.step = .minted
-        rotation.newUUID = minted.uuid
-        rotation.newFingerprint = minted.value.fingerprint
-        try await context.record(rotation, "minted \(minted.uuid) (fingerprint \(minted.value.fingerprint))")
-        let delivery = TokenDelivery(
-            controller: token.controller, controllerURL: config.url, user: token.user, name: newName,
-            uuid: minted.uuid, oldUUID: rotation.oldUUID, created: started, value: minted.value)
+        try entry.minted(uuid: minted.uuid, fingerprint: minted.value.fingerprint)
+        try await context.save(entry, "minted \(minted.uuid) (fingerprint \(minted.value.fingerprint))")
         return try await deliverAndFinish(
-            &rotation, minted: minted, delivery: delivery, sinks: sinks, actingCredential: credential,
-            oldValue: oldValue)
+            &entry, newValue: minted.value, sinks: sinks, actingCredential: credential, oldValue: oldValue)
     }
 
-    /// From `minted` on: deliver to every sink, verify, then revoke or retire the old token.
+    /// From `minted` on (a new rotation, or a resumed one whose new value a file sink holds): deliver to every
+    /// sink, verify, then retire the old token; on failure, undo the sinks and revoke the new token.
     func deliverAndFinish(
-        _ rotation: inout JournalEntry, minted: MintedToken, delivery: TokenDelivery, sinks: [any SecretSink],
-        actingCredential: JenkinsCredential, oldValue: Secret?
+        _ entry: inout JournalEntry, newValue: Secret, sinks: [any SecretSink], actingCredential: JenkinsCredential,
+        oldValue: Secret?
     ) async throws -> RotationResult {
-        var written: [(any SecretSink, SinkSnapshot?)] = []
-        for sink in sinks {
-            let snapshot = try? sink.snapshot()
-            do {
-                try await sink.deliver(delivery)
-                written.append((sink, snapshot))
-            } catch {
-                written.append((sink, snapshot))
-                return try await rollBack(
-                    &rotation, minted: minted, written: written, revokeAs: actingCredential,
-                    reason: "delivery to \(sink) failed: \(error)", cause: error)
-            }
+        let newDelivery = delivery(of: newValue, entry: entry)
+        var delivery: SinkDelivery
+        do {
+            delivery = try SinkDelivery(
+                sinks: sinks, newFingerprint: newValue.fingerprint, old: oldValue.map(oldDeliveryFor))
+        } catch {
+            return try await rollBack(
+                &entry, newValue: newValue, delivery: nil, revokeAs: actingCredential,
+                reason: "could not read a sink before delivery: \(error)", cause: error)
         }
-        rotation.step = .delivered
-        try await context.record(rotation, "delivered to \(sinks.count) sink(s)")
-        return try await verifyAndFinish(
-            &rotation, minted: minted, written: written, actingCredential: actingCredential, oldValue: oldValue)
-    }
-
-    /// From `delivered` on.
-    func verifyAndFinish(
-        _ rotation: inout JournalEntry, minted: MintedToken, written: [(any SecretSink, SinkSnapshot?)],
-        actingCredential: JenkinsCredential, oldValue: Secret?
-    ) async throws -> RotationResult {
-        let newCredential = JenkinsCredential(user: token.user, secret: minted.value, kind: .apiToken)
+        if let failure = await delivery.deliver(newDelivery) {
+            return try await rollBack(
+                &entry, newValue: newValue, delivery: delivery, revokeAs: actingCredential,
+                reason: "delivery to \(failure.sink) failed: \(failure.error)", cause: failure.error)
+        }
+        if entry.step == .minted { try entry.delivered() }
+        let newCredential = JenkinsCredential(user: token.user, secret: newValue, kind: .apiToken)
         if settings.verify {
             do {
                 let name = try await api.whoAmI(newCredential)
                 guard name.lowercased() == token.user.lowercased() else {
                     return try await rollBack(
-                        &rotation, minted: minted, written: written, revokeAs: actingCredential,
+                        &entry, newValue: newValue, delivery: delivery, revokeAs: actingCredential,
                         reason: "verification failed: the new token authenticates as \(name), not \(token.user)",
                         cause: nil)
                 }
             } catch let failure as any JenkinsFailure where failure.isUnauthorized {
                 return try await rollBack(
-                    &rotation, minted: minted, written: written, revokeAs: actingCredential,
+                    &entry, newValue: newValue, delivery: delivery, revokeAs: actingCredential,
                     reason: "verification failed: the new token does not authenticate (\(failure))", cause: failure)
             } catch {
-                rotation.outcome = .inProgress
-                rotation.error = "could not verify the new token (\(error)); the next run verifies it"
-                try await context.record(rotation, rotation.error!)
-                await session.countFailure(error)
-                return result(rotation)
+                // Every sink holds the new value, which may well work: keep it, and let the next run verify it.
+                entry.park("could not verify the new token (\(error)); the next run verifies it")
+                try await context.save(entry, entry.error!)
+                return try await end(entry, error: error)
             }
         }
-        rotation.step = .verified
-        try await context.record(
-            rotation, settings.verify ? "verified as \(token.user)" : "verify: false, not verified")
+        try entry.verified()
         let result = try await retireOld(
-            &rotation, revokeAs: config.mode == .self ? newCredential : actingCredential, oldValue: oldValue)
-        if rotation.step == .done { reveal?(minted.value) }
+            &entry, revokeAs: config.mode == .self ? newCredential : actingCredential, oldValue: oldValue)
+        if entry.step == .done { reveal?(newValue) }
         return result
     }
 
-    /// The last step: the old token becomes retiring (grace period) or is revoked now, and the successor
-    /// (recorded in the journal row since `minted`) joins the inventory, in one transaction.
+    /// The last step, from `verified`: the old token becomes retiring (grace period) or is revoked now, and the
+    /// successor (recorded in the row since `minted`) joins the inventory, in one transaction.
     func retireOld(
-        _ rotation: inout JournalEntry, revokeAs credential: JenkinsCredential, oldValue: Secret?
+        _ entry: inout JournalEntry, revokeAs credential: JenkinsCredential, oldValue: Secret?
     ) async throws -> RotationResult {
         let now = context.now()
-        let record = InventoryToken(
-            controller: token.controller, user: token.user, name: rotation.newName ?? token.name,
-            uuid: rotation.newUUID ?? "", created: rotation.started, state: .active,
-            fingerprint: rotation.newFingerprint, lastRotated: replacesToken ? now : nil)
+        let successor = InventoryToken(
+            controller: token.controller, user: token.user, name: entry.newName ?? token.name,
+            uuid: entry.newUUID ?? "", created: entry.started, state: .active, fingerprint: entry.newFingerprint,
+            lastRotated: replacesToken ? now : nil)
         guard replacesToken else {
-            rotation.step = .done
-            rotation.outcome = .rotated
-            rotation.finished = now
-            let event = context.event(for: rotation, "issued", uuid: record.uuid)
-            try await context.write { try $0.add(record, addedAt: now, events: [event]) }
-            try await context.record(rotation, "issued \(record.uuid)")
-            logger.info("issued", metadata: context.metadata(rotation))
-            return result(rotation)
+            try entry.done(at: now)
+            let event = context.event(for: entry, "issued \(successor.uuid)", uuid: successor.uuid)
+            try await context.journal.recordIssued(successor, completing: entry, at: now, events: [event])
+            logger.info("issued", metadata: context.metadata(entry))
+            return entry.result
         }
-        if grace > .zero {
-            let deadline = now + grace
-            try await complete(
-                &rotation, successor: record, oldState: .retiring(revokeAfter: deadline),
-                message: "rotated; old token retiring until \(Timestamp.format(deadline))")
-            return result(rotation)
-        }
+        let oldState: RetiredTokenState
         var problem: String?
-        do {
-            try await api.revokeToken(user: token.user, uuid: token.uuid, as: credential)
-            if let oldValue {
-                problem = try await Self.confirmDead(
-                    api: api, credential: JenkinsCredential(user: token.user, secret: oldValue, kind: .apiToken))
+        if grace > .zero {
+            oldState = .retiring(revokeAfter: now + grace)
+        } else {
+            problem = await revokeAndConfirm(uuid: token.uuid, value: oldValue, as: credential)
+            oldState = problem == nil ? .revoked(at: now) : .retiring(revokeAfter: now)
+        }
+        try entry.done(at: now, note: problem.map { "\($0); it stays retiring and the next run revokes it" })
+        let message =
+            switch oldState {
+            case .retiring(let deadline) where problem == nil:
+                "rotated; old token retiring until \(Timestamp.format(deadline))"
+            case .retiring: entry.error!
+            case .revoked: "rotated; old token revoked"
             }
-        } catch {
-            problem = "revoking the old token failed (\(error))"
+        try await context.journal.recordRotated(
+            oldUUID: token.uuid, successor: successor, oldState: oldState, completing: entry, at: now,
+            events: [context.event(for: entry, message)])
+        if problem != nil {
+            logger.error("old token not revoked", metadata: context.metadata(entry))
+        } else {
+            logger.info("rotated", metadata: context.metadata(entry))
         }
-        if let problem {
-            rotation.error = "\(problem); it stays retiring and the next run revokes it"
-            try await complete(
-                &rotation, successor: record, oldState: .retiring(revokeAfter: now), message: rotation.error!)
-            logger.error("old token not revoked", metadata: context.metadata(rotation))
-            return result(rotation)
-        }
-        try await complete(
-            &rotation, successor: record, oldState: .revoked(at: now), message: "rotated; old token revoked")
-        return result(rotation)
+        return entry.result
     }
 
-    private func complete(
-        _ rotation: inout JournalEntry, successor: InventoryToken, oldState: RetiredTokenState, message: String
-    ) async throws {
-        let now = context.now()
-        rotation.step = .done
-        rotation.outcome = .rotated
-        rotation.finished = now
-        let (oldUUID, rotationID) = (token.uuid, rotation.id)
-        let event = context.event(for: rotation, message)
-        try await context.write {
-            try $0.recordRotated(
-                oldUUID: oldUUID, successor: successor, oldState: oldState, rotatedAt: now, completing: rotationID,
-                events: [event])
-        }
-        if rotation.error != nil { try await context.record(rotation, rotation.error!) }
-        logger.info("rotated", metadata: context.metadata(rotation))
-    }
-
-    /// Undo a minted token: put back what the sinks held, revoke the new token and confirm it is dead.
-    /// The old token was never touched, so it stays in service.
+    /// Undoes a minted token: the rollback is recorded first (a crash then never goes forward), every sink that
+    /// took the new value gets back what it held, then the new token is revoked and confirmed dead. The old token
+    /// was never touched, so it stays in service.
     func rollBack(
-        _ rotation: inout JournalEntry, minted: MintedToken, written: [(any SecretSink, SinkSnapshot?)],
-        revokeAs credential: JenkinsCredential, reason: String, cause: (any Error)?
+        _ entry: inout JournalEntry, newValue: Secret, delivery: SinkDelivery?, revokeAs credential: JenkinsCredential,
+        reason: String, cause: (any Error)?
     ) async throws -> RotationResult {
-        var notes = [reason]
-        for (sink, snapshot) in written.reversed() {
-            guard let snapshot else { continue }
-            do {
-                try await sink.restore(snapshot)
-            } catch {
-                notes.append("could not restore \(sink): \(error)")
-            }
-        }
-        await session.countFailure(cause)
-        rotation.outcome = .failed
-        do {
-            try await api.revokeToken(user: token.user, uuid: minted.uuid, as: credential)
-            let newCredential = JenkinsCredential(user: token.user, secret: minted.value, kind: .apiToken)
-            if let problem = try await Self.confirmDead(api: api, credential: newCredential) {
-                notes.append(problem)
-            }
-            rotation.step = .rolledBack
-            rotation.finished = context.now()
-            notes.append("the new token was revoked; the old one stays in service")
-        } catch {
-            notes.append("the new token \(minted.uuid) could not be revoked (\(error)); the next run revokes it")
-        }
-        rotation.error = notes.joined(separator: "; ")
-        try await context.record(rotation, rotation.error!)
-        logger.error("rotation failed", metadata: context.metadata(rotation))
-        return result(rotation)
+        try entry.beginRollback(reason)
+        try await context.save(entry, "rolling back: \(reason)")
+        let leftHolding = await delivery?.undo() ?? []
+        await connection.countFailure(cause)
+        return try await finishRollback(&entry, newValue: newValue, revokeAs: credential, notes: [reason] + leftHolding)
     }
 
-    /// Nothing was minted: the rotation ends as `failed`.
-    private func fail(
-        _ rotation: inout JournalEntry, _ message: String, error: any Error
+    /// Revokes the new token of a rollback whose sinks were undone, and closes the row.
+    func finishRollback(
+        _ entry: inout JournalEntry, newValue: Secret?, revokeAs credential: JenkinsCredential, notes: [String]
     ) async throws -> RotationResult {
-        await session.countFailure(error)
-        rotation.step = .failed
-        rotation.outcome = .failed
-        rotation.error = message
-        rotation.finished = context.now()
-        try await context.record(rotation, message)
-        logger.error("rotation failed: \(message)", metadata: context.metadata(rotation))
-        return result(rotation)
-    }
-
-    func result(_ rotation: JournalEntry) -> RotationResult {
-        RotationResult(
-            controller: rotation.controller, user: rotation.user, name: rotation.name, oldUUID: rotation.oldUUID,
-            newUUID: rotation.newUUID, outcome: rotation.outcome ?? HistoryRow.outcome(of: rotation.step),
-            error: rotation.error)
-    }
-
-    private var grace: TimeSpan { context.graceOverride ?? settings.grace }
-
-    // MARK: - Shared with resume, issue and revoke
-
-    /// Whether `token_name` or a sink's path or argv uses the `{rotation}` placeholder (the journal row id).
-    static func mentionsRotationID(_ settings: TokenSettings) -> Bool {
-        let placeholder = "{\(Placeholder.rotation.rawValue)}"
-        return settings.tokenName.contains(placeholder)
-            || settings.deliver.contains { sink in
-                switch sink {
-                case .file(let path, _): path.contains(placeholder)
-                case .command(let argv, _): argv.contains { $0.contains(placeholder) }
-                }
-            }
-    }
-
-    /// The value a file sink holds now: the one whose fingerprint matches when the inventory knows it,
-    /// else the first file sink's.
-    static func currentValue(in sinks: [any SecretSink], fingerprint: String?) throws -> Secret? {
-        var first: Secret?
-        for sink in sinks {
-            guard let value = try sink.heldValue() else { continue }
-            if let fingerprint {
-                if value.fingerprint == fingerprint { return value }
-            } else if first == nil {
-                first = value
-            }
+        guard let newUUID = entry.newUUID else { throw IllegalTransition(from: entry.step, to: .rolledBack) }
+        if let problem = await revokeAndConfirm(uuid: newUUID, value: newValue, as: credential) {
+            entry.error = (notes + ["the new token \(newUUID): \(problem); the next run revokes it"])
+                .joined(separator: "; ")
+            try await context.save(entry, entry.error!)
+            logger.error("rollback unfinished", metadata: context.metadata(entry))
+            return entry.result
         }
-        return first
+        try entry.rolledBack(
+            (notes + ["the new token was revoked; the old one stays in service"]).joined(separator: "; "),
+            at: context.now())
+        try await context.save(entry, entry.error!)
+        logger.error("rotation failed", metadata: context.metadata(entry))
+        return entry.result
     }
 
-    /// Who acts on Jenkins: the policy's admin identity, or in self mode the token itself.
-    static func actingCredential(
-        session: ControllerConnection, user: String, ownValue: Secret?, sinks: [any SecretSink]
-    ) throws -> JenkinsCredential {
-        switch session.config.mode {
-        case .admin:
-            guard let credential = session.adminCredential else {
-                throw RotationSetupError.noAdminCredential(controller: session.config.id)
-            }
-            return credential
-        case .self:
-            guard let ownValue else {
-                throw RotationSetupError.noCurrentValue(sinks: sinks.filter { $0.holdsValues }.map(\.description))
-            }
-            return JenkinsCredential(user: user, secret: ownValue, kind: .apiToken)
+    /// Commits a row that ended (failed, uncertain or parked) and counts the failure against the controller.
+    private func end(_ entry: JournalEntry, error: any Error) async throws -> RotationResult {
+        var entry = entry
+        if entry.id == nil {
+            entry.id = try await context.journal.insert(entry, events: [context.event(for: entry, entry.error ?? "")])
+        } else {
+            try await context.save(entry, entry.error ?? "")
         }
+        await connection.countFailure(error)
+        logger.error(
+            "rotation \(entry.reportedOutcome.rawValue): \(entry.error ?? "")", metadata: context.metadata(entry))
+        return entry.result
     }
 
-    /// `expirationDuration` in days for `jenkins_expiry` (SPEC §7: ceil((max_age + grace) / 1 day)), or nil.
-    static func expirationDays(
-        settings: TokenSettings, grace: TimeSpan, session: ControllerConnection, credential: JenkinsCredential?
-    ) async throws -> Int? {
-        if settings.jenkinsExpiry == .off { return nil }
-        let version = try await session.version(as: credential)
-        let supported = version?.supportsTokenExpiry ?? false
-        if !supported {
-            if settings.jenkinsExpiry == .on {
-                throw RotationSetupError.expiryUnsupported(controller: session.config.id, version: version)
-            }
-            return nil
-        }
-        let seconds = (settings.maxAge + grace).seconds
-        return Int((seconds + 86_399) / 86_400)
-    }
-
-    /// After a revoke: the token must now get 401. Returns a problem to report, or nil when confirmed
-    /// (or when Jenkins could not be asked: the revoke itself answered 200).
-    static func confirmDead(api: any JenkinsTokenAPI, credential: JenkinsCredential) async throws -> String? {
+    /// Revokes a token and, where its value is at hand, confirms that it now gets 401. Returns a problem to report,
+    /// or nil once revoked (and confirmed where possible).
+    func revokeAndConfirm(uuid: String, value: Secret?, as credential: JenkinsCredential) async -> String? {
         do {
-            _ = try await api.whoAmI(credential)
-            return "Jenkins answered the revoke, but the token still authenticates"
-        } catch let failure as any JenkinsFailure where failure.isUnauthorized {
-            return nil
+            try await api.revokeToken(user: token.user, uuid: uuid, as: credential)
         } catch {
-            return nil
+            return "revoking it failed (\(error))"
         }
+        guard let value else { return nil }
+        return await Self.confirmDead(
+            api: api, credential: JenkinsCredential(user: token.user, secret: value, kind: .apiToken))
+    }
+
+    private func delivery(of value: Secret, entry: JournalEntry) -> TokenDelivery {
+        TokenDelivery(
+            controller: token.controller, controllerURL: config.url, user: token.user,
+            name: entry.newName ?? token.name, uuid: entry.newUUID ?? "", oldUUID: entry.oldUUID,
+            created: entry.started, value: value)
+    }
+
+    /// The old token as a delivery, to put it back into a sink that took its successor.
+    func oldDeliveryFor(_ value: Secret) -> TokenDelivery {
+        TokenDelivery(
+            controller: token.controller, controllerURL: config.url, user: token.user, name: token.name,
+            uuid: token.uuid, oldUUID: nil, created: token.created, value: value)
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import RotatorCore
 import Synchronization
 
 /// Commits the inventory writes of concurrent rotations on one dedicated thread, together ("group commit").
@@ -11,7 +12,7 @@ import Synchronization
 /// The thread is a dedicated one because a commit blocks on `fdatasync`: on the thread that runs the rotations
 /// (the event loop in `token-rotator`, Swift's cooperative pool elsewhere) it would stall every rotation in flight.
 final class JournalWriter: Sendable {
-    private let inventory: any TokenInventory
+    private let inventory: Inventory
     private let queue = DispatchQueue(label: "token-rotator.journal")
     private let pending = Mutex(Pending())
 
@@ -22,17 +23,17 @@ final class JournalWriter: Sendable {
 
     private struct PendingWrite: Sendable {
         /// Runs the write inside the current transaction, keeping its result for `finish`.
-        let perform: @Sendable (any TokenInventory) throws -> Void
+        let perform: @Sendable (Inventory) throws -> Void
         /// Resumes the caller: with the kept result, or with the error.
         let finish: @Sendable ((any Error)?) -> Void
     }
 
-    init(inventory: any TokenInventory) {
+    init(inventory: Inventory) {
         self.inventory = inventory
     }
 
     /// Runs `body` against the inventory and returns once what it wrote is committed.
-    func write<T: Sendable>(_ body: @escaping @Sendable (any TokenInventory) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Inventory) throws -> T) async throws -> T {
         let result = ResultSlot<T>()
         return try await withCheckedThrowingContinuation { continuation in
             submit(
