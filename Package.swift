@@ -119,9 +119,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "RotatorTestSupport",
+            dependencies: ["RotatorCore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/RotatorTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RotatorCoreTests",
-            dependencies: ["RotatorCore"],
+            dependencies: ["RotatorCore", "RotatorTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -86,7 +86,8 @@ struct RotationResume {
                 return try await worker.finishRollback(
                     &entry, newValue: nil, revokeAs: acting, notes: [entry.error!])
             }
-            return try await supersede(&entry, token: oldToken, settings: rule.settings, revokeAs: acting)
+            return try await supersede(
+                &entry, token: oldToken, settings: rule.settings, sinks: sinks, revokeAs: acting)
         case .done, .failed, .rolledBack:
             return nil
         }
@@ -95,7 +96,8 @@ struct RotationResume {
     /// A consumer may hold the minted token but its value is nowhere at hand: rotate a fresh successor into every
     /// sink, then revoke the unverifiable token. Until that succeeds the row stays unfinished, both tokens valid.
     private func supersede(
-        _ entry: inout JournalEntry, token: InventoryToken?, settings: TokenSettings, revokeAs: JenkinsCredential
+        _ entry: inout JournalEntry, token: InventoryToken?, settings: TokenSettings, sinks: [any SecretSink],
+        revokeAs: JenkinsCredential
     ) async throws -> RotationResult? {
         guard let stranded = entry.newUUID else { throw IllegalTransition(from: entry.step, to: .rolledBack) }
         guard let token else {
@@ -117,8 +119,16 @@ struct RotationResume {
             }
             fresh = result
         }
-        // Every sink now holds a verified successor: no consumer still depends on the stranded token.
+        // Every sink now holds a verified successor: no consumer still depends on the stranded token. In self mode
+        // the old token may be gone: the successor, which the file sink now holds, acts.
         let worker = TokenRotation(context: context, connection: connection, token: token, settings: settings)
+        var revokeAs = revokeAs
+        if config.mode == .self, let successorUUID = fresh?.newUUID ?? token.replacedBy,
+            let successor = try context.inventory.token(uuid: successorUUID),
+            let value = TokenRotation.heldValue(in: sinks, fingerprint: successor.fingerprint)
+        {
+            revokeAs = JenkinsCredential(user: token.user, secret: value, kind: .apiToken)
+        }
         try entry.beginRollback(
             "the new token \(stranded) may have reached a sink that cannot be read back; superseded by "
                 + "\(fresh?.newUUID ?? token.replacedBy ?? "a later rotation")")
