@@ -84,8 +84,11 @@ public final class FakeJenkins: JenkinsTokenAPI, @unchecked Sendable {
 
     private func requireAuthenticated(_ credential: JenkinsCredential) throws {
         let ok = state.withLock { state in
-            credential.kind == .password ? state.users.contains(credential.user)
-                : state.tokens.contains { $0.fingerprint == credential.secret.fingerprint && $0.user == credential.user }
+            credential.kind == .password
+                ? state.users.contains(credential.user)
+                : state.tokens.contains {
+                    $0.fingerprint == credential.secret.fingerprint && $0.user == credential.user
+                }
         }
         if !ok { throw FakeJenkinsFailure.unauthorized }
     }
