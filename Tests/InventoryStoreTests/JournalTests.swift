@@ -49,6 +49,28 @@ struct JournalTests {
         #expect(try inventory.rotation(id: id) == expected)
     }
 
+    @Test("an issued token and its row's `done` commit together: both or neither")
+    func issuedInOneTransaction() throws {
+        let inventory = try Inventory.inMemory()
+        let runID = try inventory.startRun(RunEntry(started: addedAt, mode: "issue"))
+        var entry = JournalEntry(
+            runID: runID, controller: "ci-main", user: "alice", name: "ci", oldUUID: nil, step: .generating,
+            started: instant("2026-03-01T00:00:00.000Z"))
+        entry.id = try inventory.insertRotation(entry)
+        let token = InventoryToken(
+            controller: "ci-main", user: "alice", name: "ci", uuid: sampleUUID(7), created: entry.started,
+            fingerprint: "abcdef012345")
+        var missing = entry
+        missing.id = 999
+        #expect(throws: InventoryError.self) { try inventory.recordIssued(token, completing: missing, at: addedAt) }
+        #expect(try inventory.token(uuid: token.uuid) == nil)
+
+        try inventory.recordIssued(token, completing: entry, at: addedAt)
+        #expect(try inventory.token(uuid: token.uuid) != nil)
+        #expect(try inventory.rotation(id: entry.id!)?.step == .done)
+        #expect(try inventory.unfinishedRotations().isEmpty)
+    }
+
     @Test("every step and outcome value is accepted by the schema")
     func everyEnumValueFits() throws {
         let inventory = try Inventory.inMemory()

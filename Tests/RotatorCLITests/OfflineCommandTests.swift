@@ -1,4 +1,5 @@
 import Foundation
+import InventoryStore
 import RotatorCore
 import Testing
 
@@ -178,6 +179,30 @@ struct OfflineCommandTests {
         #expect(removed.status == 0)
         let empty = await world.run(["inventory", "list", "--format", "json"])
         #expect(empty.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+    }
+
+    @Test("inventory remove refuses a token whose rotation is unfinished, and waits for no run: exit 3 when locked")
+    func removeRespectsRotations() async throws {
+        let world = try await Self.seededWorld()
+        let uuid = "0b6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e10"
+        let inventory = try world.inventory()
+        let runID = try inventory.startRun(RunEntry(started: Date(), mode: "rotate"))
+        try inventory.insertRotation(
+            JournalEntry(
+                runID: runID, controller: "ci-main", user: "alice", name: "ci", oldUUID: uuid, newName: "ci",
+                newUUID: "1b6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e11", newFingerprint: "abcdef012345", step: .minted,
+                started: Date()))
+        try inventory.close()
+        let before = try world.databaseDump()
+        let refused = await world.run(["inventory", "remove", "--uuid", uuid])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("unfinished rotation"), "\(refused.stderr)")
+        #expect(try world.databaseDump() == before)
+
+        let lock = try InventoryLock.acquire(forDatabaseAt: world.database)
+        defer { lock.release() }
+        let locked = await world.run(["inventory", "remove", "--uuid", uuid])
+        #expect(locked.status == 3, "\(locked.stderr)")
     }
 
     @Test("migrate prints the schema version")

@@ -129,9 +129,17 @@ extension RotatorCommand.InventoryCommand {
         @Option(help: "The token's uuid.") var uuid: String
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
+            // The run lock: a rotation in flight must never lose the token it is replacing.
+            let lock = try InventoryLock.acquire(forDatabaseAt: global.databasePath(env))
+            defer { lock.release() }
             let inventory = try Inventory.open(path: global.databasePath(env))
             guard let removed = try inventory.token(uuid: uuid) else {
                 throw InventoryError.unknownUUID(path: global.databasePath(env), uuid: uuid)
+            }
+            if let open = try inventory.unfinishedRotations().first(where: {
+                $0.oldUUID == removed.uuid || $0.newUUID == removed.uuid
+            }) {
+                throw CLIError.unfinishedRotation(uuid: removed.uuid, rotationID: open.id, step: open.step.rawValue)
             }
             try inventory.remove(
                 uuid: removed.uuid,
