@@ -183,7 +183,7 @@ struct PlannerTests {
     @Test(
         "the oldest-first pass that stops early chooses exactly what a pass over every token chooses",
         arguments: [1, 3, 10, 40])
-    func earlyStopMatchesFullPass(limit: Int) throws {
+    func earlyStopMatchesFullPass(limit: Int) async throws {
         let rules = [
             PolicyRule(
                 match: RuleMatch(user: Glob("svc-*")),
@@ -205,7 +205,7 @@ struct PlannerTests {
             let planner = Planner(policy: Self.policy(rules: rules, maxRotations: limit), asOf: Self.asOf, force: force)
             let full = planner.select(tokens.compactMap(planner.candidate(for:)))
             var visited = 0
-            let early = try planner.selectOldestFirst { body in
+            let early = try await planner.selectOldestFirst { body in
                 for token in tokens.sorted(by: { $0.created < $1.created }) {
                     visited += 1
                     guard try body(token) else { return }

@@ -21,8 +21,10 @@ extension RotatorCommand {
         var force = false
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
-            try AuditPrinter(global: global, format: output.format, filter: filters.filter, max: max, force: force)
-                .run(env)
+            try await AuditPrinter(
+                global: global, format: output.format, filter: filters.filter, max: max, force: force
+            )
+            .run(env)
         }
     }
 }
@@ -37,13 +39,13 @@ struct AuditPrinter {
     var max: Int?
     var force: Bool
 
-    func run(_ env: CommandEnvironment) throws -> ExitStatus {
+    func run(_ env: CommandEnvironment) async throws -> ExitStatus {
         let policy = try global.loadPolicy(env)
         let inventory = try Inventory.open(path: global.databasePath(env))
         let planner = Planner(
             policy: policy, asOf: global.now(env), filter: filter, max: max, force: force,
             unfinished: try inventory.unfinishedRotations())
-        let selected = try planner.selectOldestFirst { body in try inventory.forEachActiveTokenOldestFirst(body) }
+        let selected = try await planner.selectOldestFirst { body in try inventory.forEachActiveTokenOldestFirst(body) }
         let writer = RowWriter<AuditRow>(format: format, output: env.stdout)
         var counts: [PlanAction: Int] = [:]
         var overdue = 0

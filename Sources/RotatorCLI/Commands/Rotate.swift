@@ -48,7 +48,7 @@ extension RotatorCommand {
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
             if dryRun {
-                return try AuditPrinter(
+                return try await AuditPrinter(
                     global: global, format: output.format, filter: filters.filter, max: max, force: force
                 ).run(env)
             }

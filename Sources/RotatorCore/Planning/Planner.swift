@@ -109,13 +109,15 @@ public struct Planner: Sendable {
     /// until its body returns false. Every candidate's due instant is at least `created` plus the smallest due
     /// age of any rule, so once the run limit is filled with tokens due before that bound, no older-created
     /// token is left to change the choice: the walk stops there. Without a limit there is nothing to choose.
-    public func selectOldestFirst(_ walk: ((InventoryToken) throws -> Bool) throws -> Void) throws -> Selection {
+    public func selectOldestFirst(
+        _ walk: ((InventoryToken) throws -> Bool) async throws -> Void
+    ) async rethrows -> Selection {
         var selection = makeSelection()
         if rotationLimit != nil {
             let dueAges =
                 [policy.defaults] + policy.rules.filter { !$0.skip }.map { $0.overrides.applied(to: policy.defaults) }
             let earliest = dueAges.map(\.dueAge).min() ?? .zero
-            try walk { token in
+            try await walk { token in
                 if let candidate = candidate(for: token) { selection.offer(candidate) }
                 if let threshold = selection.threshold, token.created + earliest > threshold { return false }
                 return true

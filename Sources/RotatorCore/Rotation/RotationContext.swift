@@ -15,6 +15,10 @@ public struct RotationContext: Sendable {
     public var runID: Int64?
     /// `rotate --grace`: overrides every rule's grace period for this run.
     public var graceOverride: TimeSpan?
+    /// Claims on tokens when several rotators share the inventory; nil when one run at a time holds a lock.
+    public var claims: (any TokenClaims)?
+    /// How long a claim lasts (`limits.claim_lease`).
+    public var claimLease: TimeSpan = TimeSpan(seconds: 600)
 
     public init(
         policy: RotationPolicy, inventory: any TokenInventory, journal: any RotationJournal, sinks: any SinkProvider,
@@ -76,7 +80,7 @@ public struct RotationContext: Sendable {
     ) async throws -> RunSummary {
         var context = self
         let started = now()
-        let runID = try inventory.startRun(
+        let runID = try await inventory.startRun(
             RunEntry(started: started, mode: mode), asOf: started,
             events: [InventoryEvent(at: started, kind: "run.started", message: mode)])
         context.runID = runID
@@ -85,9 +89,10 @@ public struct RotationContext: Sendable {
             var summary = try await body(context)
             summary.runID = runID
             let finished = now()
-            try inventory.finishRun(
+            try await inventory.finishRun(
                 id: runID, counts: summary.counts, exitCode: summary.hasFailures ? 1 : 0, finished: finished,
                 events: [InventoryEvent(at: finished, runID: runID, kind: "run.finished", message: mode)])
+            try await claims?.releaseClaims(runID: runID)
             return summary
         } catch {
             throw RotationRunError(runID: runID, underlying: error)

@@ -52,6 +52,15 @@ public struct RotationEngine: Sendable {
         case rotate(InventoryToken, TokenSettings)
         case retire(InventoryToken, TokenSettings)
         case skip(InventoryToken, String)
+
+        /// The token a claim is taken on.
+        var tokenUUID: String? {
+            switch self {
+            case .resume(let entry): entry.oldUUID ?? entry.newUUID
+            case .rotate(let token, _), .retire(let token, _): token.uuid
+            case .skip: nil
+            }
+        }
     }
 
     public func run() async throws -> RunSummary {
@@ -60,7 +69,7 @@ public struct RotationEngine: Sendable {
         return try await context.inRun(mode: "rotate") { context in
             let asOf = context.now()
             // Resume first: a rotation left half-done must be settled before its token is planned again.
-            let unfinished = try context.inventory.unfinishedRotations().filter {
+            let unfinished = try await context.inventory.unfinishedRotations().filter {
                 options.filter.includes(
                     InventoryToken(controller: $0.controller, user: $0.user, name: $0.name, uuid: "", created: asOf))
             }
@@ -69,12 +78,12 @@ public struct RotationEngine: Sendable {
 
             let planner = Planner(
                 policy: context.policy, asOf: asOf, filter: options.filter, max: options.max, force: options.force,
-                unfinished: try context.inventory.unfinishedRotations())
-            let selected = try planner.selectOldestFirst { body in
-                try context.inventory.forEachActiveTokenOldestFirst(body)
+                unfinished: try await context.inventory.unfinishedRotations())
+            let selected = try await planner.selectOldestFirst { body in
+                try await context.inventory.forEachActiveTokenOldestFirst(body)
             }
             var work: [(String, WorkItem)] = []
-            try context.inventory.forEachToken(includeRevoked: false) { token in
+            try await context.inventory.forEachToken(includeRevoked: false) { token in
                 guard let entry = planner.entry(for: token, selected: selected), let rule = entry.assessment.rule else {
                     return
                 }
@@ -148,6 +157,11 @@ public struct RotationEngine: Sendable {
         if case .skip(_, let reason) = item { return skipped(item, reason) }
         if shouldStop() { return skipped(item, "interrupted: the run was asked to stop before this token") }
         if let reason = await connection.stopped { return skipped(item, reason) }
+        if let claims = context.claims, let runID = context.runID, let uuid = item.tokenUUID,
+            try await !claims.claim(uuid: uuid, runID: runID, lease: context.claimLease)
+        {
+            return nil  // another rotator sharing the inventory works on this token
+        }
         let result: RotationResult?
         do {
             switch item {

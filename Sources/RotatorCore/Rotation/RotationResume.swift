@@ -28,13 +28,13 @@ struct RotationResume {
         var entry = original
         context.logger.notice("resuming an unfinished rotation", metadata: context.metadata(entry))
         let rule = context.policy.resolve(controller: entry.controller, user: entry.user, name: entry.name)
-        let oldToken = try entry.oldUUID.flatMap { try context.inventory.token(uuid: $0) }
+        let oldToken = try await entry.oldUUID.asyncMap { try await context.inventory.token(uuid: $0) } ?? nil
         let token =
             oldToken
             ?? InventoryToken(
                 controller: entry.controller, user: entry.user, name: entry.name, uuid: entry.oldUUID ?? "",
                 created: entry.started)
-        if let successor = entry.newUUID, try context.inventory.token(uuid: successor) != nil {
+        if let successor = entry.newUUID, try await context.inventory.token(uuid: successor) != nil {
             // The successor is in the inventory: the rotation was recorded as done (nothing more to do).
             return nil
         }
@@ -124,7 +124,7 @@ struct RotationResume {
         let worker = TokenRotation(context: context, connection: connection, token: token, settings: settings)
         var revokeAs = revokeAs
         if config.mode == .self, let successorUUID = fresh?.newUUID ?? token.replacedBy,
-            let successor = try context.inventory.token(uuid: successorUUID),
+            let successor = try await context.inventory.token(uuid: successorUUID),
             let value = TokenRotation.heldValue(in: sinks, fingerprint: successor.fingerprint)
         {
             revokeAs = JenkinsCredential(user: token.user, secret: value, kind: .apiToken)
@@ -159,7 +159,7 @@ struct RotationResume {
         }
         var revoked: [String] = []
         for candidate in listed where candidate.name == name {
-            guard try !context.inventory.isKnownToken(uuid: candidate.uuid) else { continue }
+            guard try await !context.inventory.isKnownToken(uuid: candidate.uuid) else { continue }
             do {
                 try await connection.api.revokeToken(user: token.user, uuid: candidate.uuid, as: acting)
                 revoked.append(candidate.uuid)

@@ -18,7 +18,7 @@ struct TokenRetirement {
         ]
         if let runID = context.runID { metadata["run_id"] = "\(runID)" }
         do {
-            let credential = try actingCredential()
+            let credential = try await actingCredential()
             try await connection.api.revokeToken(user: token.user, uuid: token.uuid, as: credential)
         } catch {
             result.outcome = .failed
@@ -35,11 +35,11 @@ struct TokenRetirement {
     }
 
     /// Admin mode: the policy's identity. Self mode: the successor, whose value its file sink now holds.
-    private func actingCredential() throws -> JenkinsCredential {
+    private func actingCredential() async throws -> JenkinsCredential {
         guard connection.config.mode == .self else {
             return try TokenRotation.actingCredential(connection, user: token.user, ownValue: nil, sinks: [])
         }
-        let successor = try token.replacedBy.flatMap { try context.inventory.token(uuid: $0) }
+        let successor = try await token.replacedBy.asyncMap { try await context.inventory.token(uuid: $0) } ?? nil
         let values = PlaceholderValues(
             name: token.name, user: token.user, controller: token.controller, rotationInstant: context.now(),
             rotation: "0")
