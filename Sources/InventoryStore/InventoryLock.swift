@@ -66,6 +66,9 @@ public final class InventoryLock: @unchecked Sendable {
         defer { guardLock.unlock() }
         guard descriptor >= 0 else { return }
         _ = ftruncate(descriptor, 0)
+        // Unlock before closing: a process being spawned at this instant shares the open file until its exec closes
+        // it, and would otherwise keep the lock held a moment longer (seen as a flaky second acquire).
+        _ = flock(descriptor, LOCK_UN)
         close(descriptor)
         descriptor = -1
     }
