@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// `rotate`: resumes unfinished rotations, plans, then rotates due tokens and retires those whose grace
 /// has passed, controllers in parallel and at most `concurrency` requests in flight per controller.

@@ -62,10 +62,17 @@ struct RotationResume {
                 return park(&entry, "cannot resume: \(error)")
             }
             if entry.isRollingBack {
-                let delivery = try? SinkDelivery.allReached(
-                    sinks: sinks, newFingerprint: entry.newFingerprint ?? "",
-                    old: oldValue.map { worker.oldDeliveryFor($0) })
-                let leftHolding = await delivery?.undo() ?? []
+                let leftHolding: [String]
+                do {
+                    leftHolding = try await SinkDelivery.allReached(
+                        sinks: sinks, newFingerprint: entry.newFingerprint ?? "",
+                        old: oldValue.map { worker.oldDeliveryFor($0) }
+                    ).undo()
+                } catch {
+                    leftHolding = [
+                        "the sinks could not be read to undo them (\(error)); they may hold the revoked new token"
+                    ]
+                }
                 return try await worker.finishRollback(
                     &entry, newValue: newValue, revokeAs: acting, notes: [entry.error ?? "rolled back"] + leftHolding)
             }

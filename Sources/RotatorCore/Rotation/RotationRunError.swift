@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// A run that stopped after it had started (an inventory write failed, say): some tokens may be mid-rotation;
 /// the next run resumes them.

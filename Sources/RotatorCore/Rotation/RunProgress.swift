@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// How far a run has come: tokens handled of the total, failures so far, and when it started.
 public struct RunProgress: Sendable, Equatable {
