@@ -12,8 +12,8 @@ public protocol RotationJournal: Sendable {
     /// Records a row's progress (step, successor, outcome, error, end); its identity is fixed at insert.
     func save(_ entry: JournalEntry, at: Date, events: [InventoryEvent]) async throws
 
-    /// One transaction: insert `successor`, retire or revoke the old token, close the row as `done`.
-    /// Completing a row that is already done with the same successor changes nothing (a resumed run may repeat it).
+    /// One transaction: insert `successor`, retire or revoke the old token, close the row as `done` (with the row's
+    /// `error` as a note). A resumed run never repeats it: a successor already in the inventory means done.
     func recordRotated(
         oldUUID: String, successor: InventoryToken, oldState: RetiredTokenState, completing entry: JournalEntry,
         at: Date, events: [InventoryEvent]
