@@ -19,9 +19,11 @@ extension FileSink {
         (try? readCurrentValue()) ?? nil
     }
 
+    /// The file's content and the token in it, from one read.
     public func snapshot() throws -> SinkSnapshot? {
         guard let contents = try Self.readSmallFile(path) else { return SinkSnapshot(content: nil) }
-        return SinkSnapshot(content: Secret(String(decoding: contents, as: UTF8.self)))
+        let held = (try? TokenFileFormat.token(in: contents, format: format, path: path)) ?? nil
+        return SinkSnapshot(content: Secret(String(decoding: contents, as: UTF8.self)), heldValue: held)
     }
 
     /// Writes the previous content back atomically (mode 0600), or removes the file if there was none.

@@ -86,7 +86,8 @@ struct FakeSink: SecretSink {
 
     func snapshot() throws -> SinkSnapshot? {
         guard kind == .file else { return nil }
-        return SinkSnapshot(content: try heldValue())
+        let held = try heldValue()
+        return SinkSnapshot(content: held, heldValue: held)
     }
 
     func restore(_ snapshot: SinkSnapshot) async throws {

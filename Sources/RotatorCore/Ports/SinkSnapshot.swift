@@ -4,8 +4,11 @@ import Foundation
 public struct SinkSnapshot: Sendable {
     /// The whole previous content; nil when there was nothing (the file did not exist).
     public var content: Secret?
+    /// The token value in that content (what ``SecretSink/heldValue()`` would read), taken from the same read.
+    public var heldValue: Secret?
 
-    public init(content: Secret?) {
+    public init(content: Secret?, heldValue: Secret? = nil) {
         self.content = content
+        self.heldValue = heldValue
     }
 }

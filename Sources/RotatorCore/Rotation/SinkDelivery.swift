@@ -33,17 +33,23 @@ struct SinkDelivery {
     /// Orders the sinks and records how to undo each. `newFingerprint` is the value about to be delivered: a file
     /// that holds it already (a resumed rotation) must not be "restored" to it, so it takes the old value instead,
     /// or, without one, is removed. A file sink never ends holding a revoked token.
-    init(sinks: [any SecretSink], newFingerprint: String, old: TokenDelivery?) throws {
+    ///
+    /// `snapshots`, when given, are the sinks' snapshots taken just before (one per sink, in order), so that each file
+    /// is read once per rotation.
+    init(
+        sinks: [any SecretSink], snapshots: [SinkSnapshot?]? = nil, newFingerprint: String, old: TokenDelivery?
+    ) throws {
         self.old = old
         var first: [Target] = []
         var last: [Target] = []
-        for sink in sinks {
+        for (index, sink) in sinks.enumerated() {
             switch sink.rollback {
             case .restoresSnapshot:
                 let undo: Undo
-                if try sink.heldValue()?.fingerprint == newFingerprint {
+                let snapshot = try snapshots?[index] ?? sink.snapshot()
+                if snapshot?.heldValue?.fingerprint == newFingerprint {
                     undo = old == nil ? .restore(SinkSnapshot(content: nil)) : .redeliverOld
-                } else if let snapshot = try sink.snapshot() {
+                } else if let snapshot {
                     undo = .restore(snapshot)
                 } else {
                     undo = old == nil ? .impossible : .redeliverOld

@@ -30,6 +30,12 @@ extension TokenRotation {
         return first
     }
 
+    /// The same choice over values already read (one per sink, nil where a sink holds none).
+    static func currentValue(in held: [Secret?], fingerprint: String?) -> Secret? {
+        if let fingerprint { return held.lazy.compactMap { $0 }.first { $0.fingerprint == fingerprint } }
+        return held.lazy.compactMap { $0 }.first
+    }
+
     /// The value with exactly this fingerprint, if a sink holds it.
     static func heldValue(in sinks: [any SecretSink], fingerprint: String?) -> Secret? {
         guard let fingerprint else { return nil }

@@ -41,6 +41,7 @@ struct TokenRotation {
             rotation: entry.id.map(String.init) ?? "")
 
         let sinks: [any SecretSink]
+        let snapshots: [SinkSnapshot?]
         let newName: String
         let credential: JenkinsCredential
         let oldValue: Secret?
@@ -49,7 +50,9 @@ struct TokenRotation {
             newName = try TokenNameTemplate.render(settings.tokenName, values: values)
             sinks = try context.sinks.makeSinks(settings.deliver, values: values)
             guard !sinks.isEmpty else { throw RotationSetupError.noSinks }
-            oldValue = try Self.currentValue(in: sinks, fingerprint: token.fingerprint)
+            // One read per file sink: the value it holds now, and what a rollback puts back.
+            snapshots = try sinks.map { $0.rollback == .restoresSnapshot ? try $0.snapshot() : nil }
+            oldValue = Self.currentValue(in: snapshots.map { $0?.heldValue }, fingerprint: token.fingerprint)
             credential = try Self.actingCredential(connection, user: token.user, ownValue: oldValue, sinks: sinks)
             expirationDays = try await Self.expirationDays(
                 settings: settings, grace: grace, connection: connection, credential: credential)
@@ -82,20 +85,22 @@ struct TokenRotation {
         try entry.minted(uuid: minted.uuid, fingerprint: minted.value.fingerprint)
         try await context.save(entry, "minted \(minted.uuid) (fingerprint \(minted.value.fingerprint))")
         return try await deliverAndFinish(
-            &entry, newValue: minted.value, sinks: sinks, actingCredential: credential, oldValue: oldValue)
+            &entry, newValue: minted.value, sinks: sinks, snapshots: snapshots, actingCredential: credential,
+            oldValue: oldValue)
     }
 
     /// From `minted` on (a new rotation, or a resumed one whose new value a file sink holds): deliver to every
     /// sink, verify, then retire the old token; on failure, undo the sinks and revoke the new token.
     func deliverAndFinish(
-        _ entry: inout JournalEntry, newValue: Secret, sinks: [any SecretSink], actingCredential: JenkinsCredential,
-        oldValue: Secret?
+        _ entry: inout JournalEntry, newValue: Secret, sinks: [any SecretSink], snapshots: [SinkSnapshot?]? = nil,
+        actingCredential: JenkinsCredential, oldValue: Secret?
     ) async throws -> RotationResult {
         let newDelivery = delivery(of: newValue, entry: entry)
         var delivery: SinkDelivery
         do {
             delivery = try SinkDelivery(
-                sinks: sinks, newFingerprint: newValue.fingerprint, old: oldValue.map(oldDeliveryFor))
+                sinks: sinks, snapshots: snapshots, newFingerprint: newValue.fingerprint,
+                old: oldValue.map(oldDeliveryFor))
         } catch {
             return try await rollBack(
                 &entry, newValue: newValue, delivery: nil, revokeAs: actingCredential,
