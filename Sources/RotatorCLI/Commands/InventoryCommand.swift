@@ -108,7 +108,7 @@ extension RotatorCommand.InventoryCommand {
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
             let policy = try global.loadOptionalPolicy(env)
-            let inventory = try Inventory.open(path: global.databasePath(env))
+            let inventory = try global.readOnlyInventory(env)
             let asOf = global.now(env)
             let filter = filters.filter
             let writer = RowWriter<TokenReportRow>(format: output.format, output: env.stdout)

@@ -41,7 +41,7 @@ extension RotatorCommand {
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
             let policy = try global.loadOptionalPolicy(env)
-            let inventory = try Inventory.open(path: global.databasePath(env))
+            let inventory = try global.readOnlyInventory(env)
             let asOf = global.now(env)
             let minimumAge = olderThan.flatMap(TimeSpan.init(parsing:))
             let destination: any TextOutput = output == nil ? env.stdout : BufferOutput()

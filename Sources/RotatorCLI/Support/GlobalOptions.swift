@@ -10,7 +10,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The SQLite inventory; created (mode 0600) and migrated on first use.",
+            "The SQLite inventory; created (mode 0600) and migrated on first use by the commands that write it.",
             discussion: "Default: $TOKEN_ROTATOR_DB, else ./token-inventory.sqlite", valueName: "path"))
     var db: String?
 
@@ -46,6 +46,12 @@ struct GlobalOptions: ParsableArguments {
 
     func databasePath(_ env: CommandEnvironment) -> String {
         db ?? env.variables["TOKEN_ROTATOR_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "./token-inventory.sqlite"
+    }
+
+    /// The inventory of a read-only command (SPEC §8.2): never created, migrated or locked; exit 2 naming the
+    /// path and `migrate` when it is missing or its schema is older than this binary.
+    func readOnlyInventory(_ env: CommandEnvironment) throws -> Inventory {
+        try Inventory.openReadOnly(path: databasePath(env))
     }
 
     /// The policy path and whether the user asked for it (flag or environment) rather than the default.
