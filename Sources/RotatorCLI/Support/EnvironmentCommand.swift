@@ -11,7 +11,7 @@ protocol EnvironmentCommand: AsyncParsableCommand {
 
 extension EnvironmentCommand {
     mutating func run() async throws {
-        let env = global.liveEnvironment()
+        let env = try global.liveEnvironment()
         let status = try await run(env)
         env.stdout.flush()
         if status != .success { throw status.exitCode }
@@ -36,14 +36,19 @@ extension TokenRotatorMain {
     }
 
     static func execute(_ command: any EnvironmentCommand, in env: CommandEnvironment) async -> Int32 {
+        var status: Int32
         do {
-            let status = try await command.run(env)
-            env.stdout.flush()
-            return status.rawValue
+            status = try await command.run(env).rawValue
         } catch {
             env.stdout.flush()
-            return report(error, to: env)
+            status = report(error, to: env)
         }
+        env.stdout.flush()
+        if let failure = env.stdout.writeFailure {
+            env.stderr.write("token-rotator: error: cannot write standard output (\(failure)); the output is incomplete\n")
+            status = ExitStatus.forIncompleteOutput(of: command).rawValue
+        }
+        return status
     }
 
     /// Writes an error as one line on stderr (help goes to stdout) and picks its exit code.
