@@ -28,7 +28,9 @@ public struct CommandEnvironment: Sendable {
     static func live(logFormat: LogFormat?, logLevel: Logger.Level) -> CommandEnvironment {
         let isTerminal = isatty(STDERR_FILENO) == 1
         let format = logFormat ?? (isTerminal ? .text : .json)
-        let output = FileDescriptorOutput.standardError
+        // On a terminal, log lines and the progress line share stderr through one status-line writer.
+        let output: any TextOutput =
+            isTerminal ? StatusLineOutput(FileDescriptorOutput.standardError) : FileDescriptorOutput.standardError
         let logger = Logger(label: "token-rotator") { label in
             StderrLogHandler(label: label, format: format, level: logLevel, output: output)
         }
