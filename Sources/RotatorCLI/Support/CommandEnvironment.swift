@@ -11,6 +11,10 @@ public struct CommandEnvironment: Sendable {
     public var logger: Logger
     /// Whether stderr is a terminal (progress lines are drawn only there).
     public var stderrIsTerminal: Bool
+    /// Everything on standard input (`inventory import -`); read once, when a command asks.
+    public var readStandardInput: @Sendable () throws -> Data = {
+        try FileHandle.standardInput.readToEnd() ?? Data()
+    }
 
     public init(
         now: @escaping @Sendable () -> Date, variables: [String: String], stdout: any TextOutput,
