@@ -11,6 +11,9 @@ public struct CommandEnvironment: Sendable {
     public var logger: Logger
     /// Whether stderr is a terminal (progress lines are drawn only there).
     public var stderrIsTerminal: Bool
+    /// The log format; with `json` the error that ends a command is a JSON log line too, so that a log file
+    /// stays JSON lines (docs/logging.md).
+    public var logFormat: LogFormat = .text
     /// Everything on standard input (`inventory import -`); read once, when a command asks.
     public var readStandardInput: @Sendable () throws -> Data = {
         try FileHandle.standardInput.readToEnd() ?? Data()
@@ -38,9 +41,11 @@ public struct CommandEnvironment: Sendable {
         let logger = Logger(label: "token-rotator") { label in
             StderrLogHandler(label: label, format: format, level: logLevel, output: output)
         }
-        return CommandEnvironment(
+        var env = CommandEnvironment(
             now: { Date() }, variables: ProcessInfo.processInfo.environment,
             stdout: FileDescriptorOutput.standardOutput, stderr: output, logger: logger,
             stderrIsTerminal: isTerminal)
+        env.logFormat = format
+        return env
     }
 }

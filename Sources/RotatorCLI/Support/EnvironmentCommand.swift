@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RotatorCore
 
 /// A leaf command: `run()` builds the live environment, `run(_:)` does the work and says how it
@@ -45,7 +46,7 @@ extension TokenRotatorMain {
         }
         env.stdout.flush()
         if let failure = env.stdout.writeFailure {
-            env.stderr.write("token-rotator: error: cannot write standard output (\(failure)); the output is incomplete\n")
+            writeError("token-rotator: error: cannot write standard output (\(failure)); the output is incomplete", to: env)
             status = ExitStatus.forIncompleteOutput(of: command).rawValue
         }
         return status
@@ -60,10 +61,21 @@ extension TokenRotatorMain {
         }
         if error is ExitCode { return code.rawValue }
         if isArgumentParserError(error) {
-            env.stderr.write(RotatorCommand.fullMessage(for: error) + "\n")
+            writeError(RotatorCommand.fullMessage(for: error), to: env)
             return ExitStatus.usage.rawValue
         }
-        env.stderr.write("token-rotator: error: \(error)\n")
+        writeError("token-rotator: error: \(error)", to: env)
         return ExitStatus(for: error).rawValue
+    }
+
+    /// The error that ends a command: a line for a person, or a JSON log line (level error) in JSON log mode.
+    static func writeError(_ message: String, to env: CommandEnvironment) {
+        if env.logFormat == .json {
+            var logger = env.logger
+            logger.logLevel = .trace  // shown whatever --log-level says: it is why the command failed
+            logger.error("\(message)")
+        } else {
+            env.stderr.write(message + "\n")
+        }
     }
 }
