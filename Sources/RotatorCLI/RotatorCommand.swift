@@ -65,7 +65,8 @@ public enum TokenRotatorMain {
         }
         FileDescriptorOutput.standardOutput.flush()
         if status == 0, let failure = FileDescriptorOutput.standardOutput.writeFailure {
-            FileDescriptorOutput.standardError.write("token-rotator: error: cannot write standard output (\(failure))\n")
+            FileDescriptorOutput.standardError.write(
+                "token-rotator: error: cannot write standard output (\(failure))\n")
             status = ExitStatus.usage.rawValue
         }
         FileDescriptorOutput.standardError.flush()

@@ -44,7 +44,8 @@ package enum AtomicFileWriter {
         // The group first: changing it may clear set-id bits, and the mode must end exact.
         if let group {
             guard let entry = getgrnam(group) else {
-                throw SinkError.writeFailed(path: path, step: "set the file's group", reason: "no group \(group) on this host")
+                throw SinkError.writeFailed(
+                    path: path, step: "set the file's group", reason: "no group \(group) on this host")
             }
             guard fchown(descriptor, uid_t.max, entry.pointee.gr_gid) == 0 else {
                 throw failure(path, "give the temporary file to group \(group)", errno)

@@ -12,6 +12,13 @@ struct ReadOnlyOpeningTests {
         try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
     }
 
+    /// An inventory with one token, written and closed (no -wal or -shm left beside it).
+    static func writeClosedInventory(at path: String) throws {
+        let writer = try Inventory.open(path: path)
+        try writer.add(sampleToken(1), addedAt: addedAt)
+        try writer.close()
+    }
+
     @Test("a missing inventory is an error naming the path and migrate, and no file is created")
     func missingFile() throws {
         try withTemporaryFolder { folder in
@@ -59,9 +66,7 @@ struct ReadOnlyOpeningTests {
     func closedInventoryIsImmutable() throws {
         try withTemporaryFolder { folder in
             let path = folder + "/inventory.sqlite"
-            let writer = try Inventory.open(path: path)
-            try writer.add(sampleToken(1), addedAt: addedAt)
-            try writer.close()
+            try Self.writeClosedInventory(at: path)
             let before = try Self.listing(folder)
             #expect(before == ["inventory.sqlite"])
             #expect(Inventory.readOnlyMode(path: path) == .immutable)
@@ -94,9 +99,7 @@ struct ReadOnlyOpeningTests {
             let locked = folder + "/locked"
             try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: false)
             let path = locked + "/inventory.sqlite"
-            let writer = try Inventory.open(path: path)
-            try writer.add(sampleToken(1), addedAt: addedAt)
-            try writer.close()
+            try Self.writeClosedInventory(at: path)
             let before = try Data(contentsOf: URL(fileURLWithPath: path))
             // As root, chmod proves nothing (root ignores modes): the immutable flag (chattr +i) does.
             guard makeUnwritable(path, mode: 0o400), makeUnwritable(locked, mode: 0o500) else {
@@ -115,9 +118,7 @@ struct ReadOnlyOpeningTests {
     func uriEscaping() throws {
         try withTemporaryFolder { folder in
             let path = folder + "/odd ?name#1%.sqlite"
-            let writer = try Inventory.open(path: path)
-            try writer.add(sampleToken(1), addedAt: addedAt)
-            try writer.close()
+            try Self.writeClosedInventory(at: path)
             let reader = try Inventory.openReadOnly(path: path)
             #expect(try reader.tokens().count == 1)
             try reader.close()

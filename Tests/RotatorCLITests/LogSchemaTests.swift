@@ -30,7 +30,8 @@ struct LogSchemaTests {
             if !owners.contains(user as? String ?? "") { found.append("user \(user) is not a token's owner") }
         }
         for (key, value) in object where value is String {
-            if (value as! String).unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            if (value as! String).unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+            ) {
                 found.append("\(key) holds a control character")
             }
         }
@@ -131,7 +132,8 @@ struct StatusLineTests {
                 level: .warning, message: "retrying", metadata: nil, source: "t", file: "f", function: "f", line: 1))
         progress.draw(RunProgress(done: 3, total: 3, failures: 0, elapsed: 0))
         handler.log(
-            event: LogEvent(level: .info, message: "after", metadata: nil, source: "t", file: "f", function: "f", line: 1))
+            event: LogEvent(
+                level: .info, message: "after", metadata: nil, source: "t", file: "f", function: "f", line: 1))
         let clear = "\r\u{1B}[2K"
         let text = screen.text
         let parts = text.components(separatedBy: clear)

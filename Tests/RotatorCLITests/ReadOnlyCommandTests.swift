@@ -1,8 +1,7 @@
 import Foundation
+@_spi(Testing) import InventoryStore
 import RotatorCore
 import Testing
-
-@_spi(Testing) import InventoryStore
 
 /// SPEC §8.2: `audit`, `report`, `history` and `inventory list` never create or migrate an inventory.
 @Suite("Read-only commands")

@@ -30,7 +30,8 @@ struct ReportFormatTests {
         #expect(samples.contains("token_rotator_token_overdue{controller=\"ci-main\",name=\"ci\",user=\"alice\"} 1"))
         #expect(
             samples.contains(
-                "token_rotator_token_max_age_seconds{controller=\"ci-main\",name=\"deploy\",user=\"svc-deploy\"} 2592000"))
+                "token_rotator_token_max_age_seconds{controller=\"ci-main\",name=\"deploy\",user=\"svc-deploy\"} 2592000"
+            ))
         #expect(samples.contains("token_rotator_report_timestamp_seconds 1780272000"))
         #expect(samples.contains("token_rotator_build_info{version=\"\(TokenRotatorVersion.current)\"} 1"))
         // Per controller: every state, zero counts included; the skipped admin/root token counts as a token but
@@ -67,7 +68,9 @@ struct ReportFormatTests {
         #expect(result.status == 0)
         for controller in ["ci-main", "ci-edge"] {
             for state in TokenState.allCases {
-                #expect(result.stdout.contains("token_rotator_tokens{controller=\"\(controller)\",state=\"\(state.rawValue)\"} 0"))
+                #expect(
+                    result.stdout.contains(
+                        "token_rotator_tokens{controller=\"\(controller)\",state=\"\(state.rawValue)\"} 0"))
             }
         }
     }

@@ -74,7 +74,8 @@ struct SchedulingFilesTests {
     func serviceSettings() throws {
         let unit = try Self.text("token-rotator.service")
         #expect(
-            !unit.split(separator: "\n").contains("[Install]"), "enabling the service itself would rotate at every boot")
+            !unit.split(separator: "\n").contains("[Install]"), "enabling the service itself would rotate at every boot"
+        )
         let settings = Self.settings(unit)
         func values(_ key: String) -> [String] { settings.filter { $0.0 == key }.map(\.1) }
         #expect(values("Type") == ["oneshot"])

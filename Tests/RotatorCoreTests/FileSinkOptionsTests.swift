@@ -27,8 +27,14 @@ struct FileSinkOptionsTests {
         "mode and group are read into the sink; mode defaults to 0600",
         arguments: [
             ("{ path: \"/t/{name}\" }", FileSinkOptions(format: .raw, mode: 0o600, group: nil)),
-            ("{ path: \"/t/{name}\", mode: \"0640\", group: root }", FileSinkOptions(format: .raw, mode: 0o640, group: "root")),
-            ("{ path: \"/t/{name}\", format: env, mode: \"400\" }", FileSinkOptions(format: .env, mode: 0o400, group: nil)),
+            (
+                "{ path: \"/t/{name}\", mode: \"0640\", group: root }",
+                FileSinkOptions(format: .raw, mode: 0o640, group: "root")
+            ),
+            (
+                "{ path: \"/t/{name}\", format: env, mode: \"400\" }",
+                FileSinkOptions(format: .env, mode: 0o400, group: nil)
+            ),
         ])
     func accepted(yaml: String, options: FileSinkOptions) throws {
         #expect(try Self.sink(yaml) == .file(path: "/t/{name}", options: options))

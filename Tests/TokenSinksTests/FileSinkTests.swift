@@ -252,7 +252,8 @@ struct FileSinkTests {
 struct FileSinkModeTests {
     @Test("the file gets exactly the sink's mode and group, on delivery and on restore")
     func modeAndGroup() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sink-mode-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sink-mode-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         // A group this process may give files to: as root any, else its own primary group.
         let group = geteuid() == 0 ? "nogroup" : String(cString: getgrgid(getegid())!.pointee.gr_name)

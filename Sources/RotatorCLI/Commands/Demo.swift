@@ -52,7 +52,8 @@ extension RotatorCommand {
             let common = ["--db", paths.database, "--policy", paths.policy]
             let out = env.stdout
             out.write(
-                "token-rotator demo: jenkins-sim (process \(simulator.processID)) at \(simulator.baseURL.absoluteString)\n")
+                "token-rotator demo: jenkins-sim (process \(simulator.processID)) at \(simulator.baseURL.absoluteString)\n"
+            )
             out.write("policy, inventory and token files in \(folder)\n")
 
             let steps: [(String, [String])] = [
@@ -91,7 +92,9 @@ extension RotatorCommand {
             let document = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
             let users = document?["users"] as? [[String: Any]] ?? []
             return users.compactMap { user in
-                guard let id = user["id"] as? String, let tokens = user["tokens"] as? [[String: Any]] else { return nil }
+                guard let id = user["id"] as? String, let tokens = user["tokens"] as? [[String: Any]] else {
+                    return nil
+                }
                 return (id, tokens.map { "\($0["name"] as? String ?? "?") \($0["uuid"] as? String ?? "?")" })
             }
         }
@@ -129,7 +132,8 @@ struct DemoScenario {
         var yaml = "users:\n  - { id: rotation-admin, password: \"\(Self.adminPassword)\", admin: true }\n"
         for (user, name, uuid, value, created) in tokens {
             yaml += "  - id: \(user)\n    password: \"\(user)-password\"\n    tokens:\n"
-            yaml += "      - { name: \(name), uuid: \(uuid), value: \"\(value)\", created: \(Timestamp.format(created)) }\n"
+            yaml +=
+                "      - { name: \(name), uuid: \(uuid), value: \"\(value)\", created: \(Timestamp.format(created)) }\n"
         }
         return yaml
     }

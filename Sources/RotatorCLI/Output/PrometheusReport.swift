@@ -64,7 +64,9 @@ struct PrometheusReport {
         text.metric(
             "token_rotator_tokens", type: "gauge", help: "Tokens in the inventory by controller and state.",
             samples: ids.flatMap { id in
-                TokenState.allCases.map { (["controller": id, "state": $0.rawValue], Double(controllers[id]!.byState[$0] ?? 0)) }
+                TokenState.allCases.map {
+                    (["controller": id, "state": $0.rawValue], Double(controllers[id]!.byState[$0] ?? 0))
+                }
             })
         if hasPolicy {
             text.metric(

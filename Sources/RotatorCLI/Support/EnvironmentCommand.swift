@@ -46,7 +46,8 @@ extension TokenRotatorMain {
         }
         env.stdout.flush()
         if let failure = env.stdout.writeFailure {
-            writeError("token-rotator: error: cannot write standard output (\(failure)); the output is incomplete", to: env)
+            writeError(
+                "token-rotator: error: cannot write standard output (\(failure)); the output is incomplete", to: env)
             status = ExitStatus.forIncompleteOutput(of: command).rawValue
         }
         return status

@@ -103,7 +103,8 @@ struct GlobalOptions: ParsableArguments {
         }
         let format =
             try logFormat?.format
-            ?? fromVariable("TOKEN_ROTATOR_LOG_FORMAT", LogFormat.init(rawValue:), allowed: LogFormatArgument.allValueStrings)
+            ?? fromVariable(
+                "TOKEN_ROTATOR_LOG_FORMAT", LogFormat.init(rawValue:), allowed: LogFormatArgument.allValueStrings)
         let level =
             try logLevel?.level
             ?? fromVariable(

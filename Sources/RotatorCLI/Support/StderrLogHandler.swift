@@ -48,7 +48,8 @@ public struct StderrLogHandler: LogHandler {
             for key in merged.keys.sorted() { line += " \(key)=\(Self.clean(Self.flatten(merged[key]!)))" }
             output.write(line + "\n")
         case .json:
-            var line = "{\"time\":\"\(time)\",\"level\":\"\(event.level.rawValue)\",\"message\":\(JSONText.quote(message))"
+            var line =
+                "{\"time\":\"\(time)\",\"level\":\"\(event.level.rawValue)\",\"message\":\(JSONText.quote(message))"
             for key in merged.keys.sorted() where !Self.reservedKeys.contains(key) {
                 line += ",\(JSONText.quote(key)):\(Self.json(merged[key]!, key: key))"
             }
