@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "RotatorCLI",
             dependencies: [
-                "RotatorCore", "InventoryStore", "JenkinsAPI", "JenkinsSimulator", "TokenSinks",
+                "RotatorCore", "InventoryStore", "JenkinsAPI", "TokenSinks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -32,12 +32,16 @@ extension Inventory {
 
     private func refuseNewerSchema() throws {
         let known = Set(Self.knownMigrations)
-        let applied = try read("reading applied migrations") { db -> [String] in
+        if let unknown = try appliedMigrations().last(where: { !known.contains($0) }) {
+            throw InventoryError.schemaTooNew(path: path, migration: unknown)
+        }
+    }
+
+    /// The ids recorded in `grdb_migrations`, in order; none for a new (or empty) file.
+    func appliedMigrations() throws -> [String] {
+        try read("reading applied migrations") { db -> [String] in
             guard try db.tableExists("grdb_migrations") else { return [] }
             return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
-        }
-        if let unknown = applied.last(where: { !known.contains($0) }) {
-            throw InventoryError.schemaTooNew(path: path, migration: unknown)
         }
     }
 }

@@ -18,7 +18,7 @@ public final class Inventory: Sendable {
     /// ``InventoryError/busy(path:)``.
     public static let defaultBusyTimeout: TimeInterval = 5
 
-    private init(path: String, queue: DatabaseQueue) {
+    init(path: String, queue: DatabaseQueue) {
         self.path = path
         self.queue = queue
     }

@@ -17,6 +17,10 @@ public enum InventoryError: Error, Equatable, CustomStringConvertible {
     case busy(path: String)
     /// Another run holds the inventory's run lock (SPEC §4.5, exit code 3).
     case locked(lockPath: String, by: Int32?)
+    /// A read-only command found no inventory at this path (read-only commands never create one).
+    case missing(path: String)
+    /// A read-only command found an inventory that lacks migrations this binary knows (they never migrate).
+    case schemaOutdated(path: String, pending: [String])
     /// The database was migrated by a newer token-rotator: it has a migration this binary does not know.
     case schemaTooNew(path: String, migration: String)
     /// A token with this uuid is already in the inventory.
@@ -56,6 +60,13 @@ public enum InventoryError: Error, Equatable, CustomStringConvertible {
             let holder = pid.map { "process \($0)" } ?? "another process"
             return "inventory lock \(lockPath) is held by \(holder): another token-rotator run is using this "
                 + "inventory; wait for it to finish (a crashed run releases the lock by itself)"
+        case .missing(let path):
+            return "inventory \(path) does not exist; this command only reads an inventory and never creates one: "
+                + "check --db (or $TOKEN_ROTATOR_DB), or create it with `token-rotator migrate --db \(path)`"
+        case .schemaOutdated(let path, let pending):
+            return "inventory \(path): its schema is older than this token-rotator (pending: "
+                + "\(pending.joined(separator: ", "))); this command only reads and never migrates: run "
+                + "`token-rotator migrate --db \(path)` as the inventory's owner first"
         case .schemaTooNew(let path, let migration):
             return "inventory \(path): database schema is newer than this token-rotator: it has migration "
                 + "\(migration); upgrade token-rotator"

@@ -16,7 +16,7 @@ extension JenkinsClient {
         }
         let decoded = try ResponseClassifier.decodeJSON(
             WhoAmIResponse.self, from: response, expected: "whoAmI's JSON")
-        requestLogger(request).debug("whoAmI", metadata: ["name": .string(decoded.name)])
+        requestLogger(request).debug("whoAmI", metadata: ["authenticated_as": .string(decoded.name)])
         return decoded.name
     }
 

@@ -25,7 +25,7 @@ extension JenkinsClient {
             method: .POST, path: userPath(user) + Self.tokenPropertyPath + "generateNewToken", form: form,
             credential: credential, step: "generate", isGenerate: true)
         let logger = requestLogger(request)
-        logger.info("generating an API token", metadata: ["target_user": .string(user), "token_name": .string(name)])
+        logger.info("generating an API token", metadata: ["user": .string(user), "token": .string(name)])
         let response = try await send(request)
         guard response.status == 200 else {
             throw ResponseClassifier.failure(for: response, request: request, targetUser: user)
@@ -55,7 +55,7 @@ extension JenkinsClient {
         logger.info(
             "generated an API token",
             metadata: [
-                "target_user": .string(user), "token_name": .string(minted.name), "uuid": .string(uuid),
+                "user": .string(user), "token": .string(minted.name), "uuid": .string(uuid),
                 "fingerprint": .string(minted.value.fingerprint),
             ])
         return minted
@@ -81,7 +81,7 @@ extension JenkinsClient {
         guard response.status == 200 else {
             throw ResponseClassifier.failure(for: response, request: request, targetUser: user)
         }
-        requestLogger(request).info("revoked an API token", metadata: ["target_user": .string(user)])
+        requestLogger(request).info("revoked an API token", metadata: ["user": .string(user)])
     }
 
     /// The tokens listed on `/user/<user>/security/`, or on `/user/<user>/configure` for Jenkins
@@ -105,7 +105,7 @@ extension JenkinsClient {
                 responseMayBeLost: false)
         }
         requestLogger(request).debug(
-            "listed API tokens", metadata: ["target_user": .string(user), "count": .stringConvertible(tokens.count)])
+            "listed API tokens", metadata: ["user": .string(user), "count": .stringConvertible(tokens.count)])
         return tokens
     }
 }

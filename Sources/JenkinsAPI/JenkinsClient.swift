@@ -161,7 +161,8 @@ extension JenkinsClient {
 
     func requestLogger(_ request: JenkinsRequest) -> Logger {
         var logger = self.logger
-        if let user = request.credential?.user { logger[metadataKey: "user"] = .string(user) }
+        // `actor`: who authenticates this request; `user` is reserved for a token's owner (docs/logging.md).
+        if let actor = request.credential?.user { logger[metadataKey: "actor"] = .string(actor) }
         logger[metadataKey: "step"] = .string(request.step)
         if let uuid = request.uuid { logger[metadataKey: "uuid"] = .string(uuid) }
         return logger

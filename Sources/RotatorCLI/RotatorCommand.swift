@@ -39,6 +39,9 @@ public enum TokenRotatorMain {
     /// (SQLite commits, fsync, sink commands) runs on dedicated threads, never on the loop.
     public static func start() -> Never {
         // Both must happen on the main thread before any task starts.
+        // A reader that goes away (`token-rotator report | head`) must be an error this process reports with its
+        // exit code, not a signal that kills a rotation halfway (SPEC §8.2).
+        signal(SIGPIPE, SIG_IGN)
         NIOSingletons.groupLoopCountSuggestion = 1
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         Task { await run() }
@@ -47,11 +50,11 @@ public enum TokenRotatorMain {
 
     /// Parses the command line, runs the command and exits with its status.
     public static func run() async -> Never {
-        let status: Int32
+        var status: Int32
         do {
             var command = try RotatorCommand.parseAsRoot()
             if let leaf = command as? any EnvironmentCommand {
-                status = await execute(leaf, in: leaf.global.liveEnvironment())
+                status = await execute(leaf, in: try leaf.global.liveEnvironment())
             } else {
                 try command.run()
                 status = ExitStatus.success.rawValue
@@ -61,6 +64,11 @@ public enum TokenRotatorMain {
             status = report(error, to: env)
         }
         FileDescriptorOutput.standardOutput.flush()
+        if status == 0, let failure = FileDescriptorOutput.standardOutput.writeFailure {
+            FileDescriptorOutput.standardError.write(
+                "token-rotator: error: cannot write standard output (\(failure))\n")
+            status = ExitStatus.usage.rawValue
+        }
         FileDescriptorOutput.standardError.flush()
         exit(status)
     }

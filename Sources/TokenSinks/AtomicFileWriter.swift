@@ -20,7 +20,8 @@ package enum AtomicFileWriter {
     }
 
     package static func replaceContents(
-        of path: String, with bytes: [UInt8], mode: mode_t = 0o600, failingAt injectedFailure: Step? = nil
+        of path: String, with bytes: [UInt8], mode: mode_t = 0o600, group: String? = nil,
+        failingAt injectedFailure: Step? = nil
     ) throws {
         guard let (folder, fileName) = splitFilePath(path) else {
             throw SinkError.invalidFilePath(path: path)
@@ -40,6 +41,16 @@ package enum AtomicFileWriter {
             if !isRenamed { unlink(uniqueTemporaryPath) }
         }
 
+        // The group first: changing it may clear set-id bits, and the mode must end exact.
+        if let group {
+            guard let entry = getgrnam(group) else {
+                throw SinkError.writeFailed(
+                    path: path, step: "set the file's group", reason: "no group \(group) on this host")
+            }
+            guard fchown(descriptor, uid_t.max, entry.pointee.gr_gid) == 0 else {
+                throw failure(path, "give the temporary file to group \(group)", errno)
+            }
+        }
         // The umask may have cleared bits of `mode`, and a set-group-id folder may not: be exact.
         guard fchmod(descriptor, mode) == 0 else {
             throw failure(path, "set the mode of the temporary file", errno)

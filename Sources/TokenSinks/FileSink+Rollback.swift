@@ -26,7 +26,7 @@ extension FileSink {
         return SinkSnapshot(content: Secret(String(decoding: contents, as: UTF8.self)), heldValue: held)
     }
 
-    /// Writes the previous content back atomically (mode 0600), or removes the file if there was none.
+    /// Writes the previous content back atomically (with the sink's mode and group), or removes the file if there was none.
     public func restore(_ snapshot: SinkSnapshot) async throws {
         let path = self.path
         guard let content = snapshot.content else {
@@ -35,8 +35,9 @@ extension FileSink {
             }
             return
         }
+        let (mode, group) = (self.mode, self.group)
         try await BlockingWork.run {
-            try AtomicFileWriter.replaceContents(of: path, with: Array(content.reveal().utf8))
+            try AtomicFileWriter.replaceContents(of: path, with: Array(content.reveal().utf8), mode: mode, group: group)
         }
     }
 }

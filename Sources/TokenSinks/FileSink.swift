@@ -8,7 +8,8 @@ import RotatorCore
     import Darwin
 #endif
 
-/// Delivers a token by writing it to a file, atomically, mode 0600 (SPEC §3 `file` sink).
+/// Delivers a token by writing it to a file, atomically, mode 0600 or the sink's `mode`, owned by the sink's
+/// `group` when it names one (SPEC §3 `file` sink, §8.10).
 ///
 /// The path is final (placeholders already rendered by ``SinkFactory``). Missing parent folders are
 /// created with mode 0700; the file is replaced by rename, so a reader never sees half a token and
@@ -17,19 +18,25 @@ public struct FileSink: SecretSink {
     /// The absolute path of the token file.
     public let path: String
     public let format: FileSinkFormat
+    /// Permission bits of the file (never group- or world-writable: the policy refuses those).
+    public let mode: mode_t
+    /// The group that owns the file; nil keeps the writer's.
+    public let group: String?
 
-    public init(path: String, format: FileSinkFormat = .raw) {
+    public init(path: String, format: FileSinkFormat = .raw, mode: mode_t = 0o600, group: String? = nil) {
         self.path = path
         self.format = format
+        self.mode = mode
+        self.group = group
     }
 
     public var description: String { "file \(path) (\(format.rawValue))" }
 
     public func deliver(_ delivery: TokenDelivery) async throws {
         let contents = try TokenFileFormat.render(delivery, format: format, path: path)
-        let path = self.path
+        let (path, mode, group) = (self.path, self.mode, self.group)
         try await BlockingWork.run {
-            try AtomicFileWriter.replaceContents(of: path, with: contents)
+            try AtomicFileWriter.replaceContents(of: path, with: contents, mode: mode, group: group)
         }
     }
 

@@ -31,8 +31,8 @@ public struct SinkFactory: Sendable {
 
     public func makeSink(_ config: SinkConfig, values: PlaceholderValues) throws -> any SecretSink {
         switch config {
-        case .file(let template, let format):
-            return try Self.renderFileSink(template, format: format, values: values)
+        case .file(let template, let options):
+            return try Self.renderFileSink(template, options: options, values: values)
         case .command(let argv, let timeout):
             let rendered = try argv.map { argument in
                 do {
@@ -55,15 +55,17 @@ public struct SinkFactory: Sendable {
 
     /// The rendered file sink for a `.file` config; nil for other kinds.
     public static func fileSink(_ config: SinkConfig, values: PlaceholderValues) throws -> FileSink? {
-        guard case .file(let template, let format) = config else { return nil }
-        return try renderFileSink(template, format: format, values: values)
+        guard case .file(let template, let options) = config else { return nil }
+        return try renderFileSink(template, options: options, values: values)
     }
 
     private static func renderFileSink(
-        _ template: String, format: FileSinkFormat, values: PlaceholderValues
+        _ template: String, options: FileSinkOptions, values: PlaceholderValues
     ) throws -> FileSink {
         do {
-            return FileSink(path: try TokenNameTemplate.renderPath(template, values: values), format: format)
+            return FileSink(
+                path: try TokenNameTemplate.renderPath(template, values: values), format: options.format,
+                mode: mode_t(options.mode), group: options.group)
         } catch let error as TemplateError {
             throw SinkError.invalidTemplate(sink: "file sink \(template)", error)
         }

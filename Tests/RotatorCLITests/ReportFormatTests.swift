@@ -8,16 +8,17 @@ import Testing
 /// alice/ci overdue, svc-deploy/deploy due, bob/laptop fresh, admin/root unmanaged by a skip rule).
 @Suite("Report formats")
 struct ReportFormatTests {
-    @Test("prometheus: HELP and TYPE lines, one sample per managed token, unmanaged tokens left out")
+    @Test("prometheus: HELP and TYPE lines, one sample per managed token without uuid, unmanaged tokens left out")
     func prometheus() async throws {
         let world = try await OfflineCommandTests.seededWorld()
         let result = await world.run(["report", "--format", "prometheus"])
         #expect(result.status == 4)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         for metric in [
+            "token_rotator_tokens", "token_rotator_tokens_overdue", "token_rotator_oldest_token_age_seconds",
             "token_rotator_token_age_seconds", "token_rotator_token_max_age_seconds",
             "token_rotator_token_due_timestamp_seconds", "token_rotator_token_overdue",
-            "token_rotator_report_timestamp_seconds",
+            "token_rotator_report_timestamp_seconds", "token_rotator_build_info",
         ] {
             #expect(lines.contains { $0.hasPrefix("# HELP \(metric) ") })
             #expect(lines.contains("# TYPE \(metric) gauge"))
@@ -25,15 +26,67 @@ struct ReportFormatTests {
         let samples = lines.filter { !$0.hasPrefix("#") }
         #expect(samples.filter { $0.hasPrefix("token_rotator_token_age_seconds{") }.count == 3)
         #expect(!result.stdout.contains("name=\"root\""))
+        #expect(!result.stdout.contains("uuid="))
+        #expect(samples.contains("token_rotator_token_overdue{controller=\"ci-main\",name=\"ci\",user=\"alice\"} 1"))
         #expect(
             samples.contains(
-                "token_rotator_token_overdue{controller=\"ci-main\",name=\"ci\",user=\"alice\","
-                    + "uuid=\"0b6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e10\"} 1"))
-        #expect(
-            samples.contains(
-                "token_rotator_token_max_age_seconds{controller=\"ci-main\",name=\"deploy\",user=\"svc-deploy\","
-                    + "uuid=\"1c6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e11\"} 2592000"))
+                "token_rotator_token_max_age_seconds{controller=\"ci-main\",name=\"deploy\",user=\"svc-deploy\"} 2592000"
+            ))
         #expect(samples.contains("token_rotator_report_timestamp_seconds 1780272000"))
+        #expect(samples.contains("token_rotator_build_info{version=\"\(TokenRotatorVersion.current)\"} 1"))
+        // Per controller: every state, zero counts included; the skipped admin/root token counts as a token but
+        // not as overdue or oldest.
+        for (state, count) in [("active", 2), ("retiring", 0), ("revoked", 0)] {
+            #expect(samples.contains("token_rotator_tokens{controller=\"ci-main\",state=\"\(state)\"} \(count)"))
+        }
+        #expect(samples.contains("token_rotator_tokens{controller=\"ci-edge\",state=\"active\"} 2"))
+        #expect(samples.contains("token_rotator_tokens_overdue{controller=\"ci-main\"} 1"))
+        #expect(samples.contains("token_rotator_tokens_overdue{controller=\"ci-edge\"} 0"))
+        // 2026-06-01 minus alice's 2026-01-05 is 147 days; bob's laptop (2026-05-25) is ci-edge's oldest managed.
+        #expect(samples.contains("token_rotator_oldest_token_age_seconds{controller=\"ci-main\"} \(147 * 86_400)"))
+        #expect(samples.contains("token_rotator_oldest_token_age_seconds{controller=\"ci-edge\"} \(7 * 86_400)"))
+    }
+
+    @Test("prometheus --summary keeps the per-controller series and drops the per-token ones")
+    func prometheusSummary() async throws {
+        let world = try await OfflineCommandTests.seededWorld()
+        let result = await world.run(["report", "--format", "prometheus", "--summary"])
+        #expect(result.status == 4)
+        #expect(result.stdout.contains("token_rotator_tokens_overdue{controller=\"ci-main\"} 1"))
+        #expect(result.stdout.contains("token_rotator_build_info"))
+        #expect(!result.stdout.contains("token_rotator_token_"))
+        let misuse = await world.run(["report", "--format", "json", "--summary"])
+        #expect(misuse.status == 2)
+    }
+
+    @Test("a controller of the policy with no token yet still has its zero series")
+    func prometheusEmptyController() async throws {
+        let world = try TestWorld()
+        try world.writePolicy(OfflineCommandTests.policy)
+        #expect(await world.run(["migrate"]).status == 0)
+        let result = await world.run(["report", "--format", "prometheus", "--summary"])
+        #expect(result.status == 0)
+        for controller in ["ci-main", "ci-edge"] {
+            for state in TokenState.allCases {
+                #expect(
+                    result.stdout.contains(
+                        "token_rotator_tokens{controller=\"\(controller)\",state=\"\(state.rawValue)\"} 0"))
+            }
+        }
+    }
+
+    @Test("a retiring token and its active successor (same name) give one per-token series, never a duplicate")
+    func prometheusNoDuplicateSeries() async throws {
+        let scenario = try await RotationScenario.make(grace: "7d")
+        defer { Task { await scenario.stop() } }
+        #expect(await scenario.world.run(["rotate"]).status == 0)
+        let result = await scenario.world.run(["report", "--format", "prometheus"])
+        let samples = result.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(samples.filter { $0.hasPrefix("token_rotator_token_age_seconds{") }.count == 1)
+        #expect(samples.contains("token_rotator_tokens{controller=\"ci\",state=\"retiring\"} 1"))
+        #expect(samples.contains("token_rotator_tokens{controller=\"ci\",state=\"active\"} 1"))
+        let series = samples.map { $0.split(separator: " ").first ?? "" }
+        #expect(Set(series).count == series.count, "duplicate series: \(series)")
     }
 
     @Test("prometheus --output replaces the textfile atomically")
@@ -44,7 +97,8 @@ struct ReportFormatTests {
         let result = await world.run(["report", "--format", "prometheus", "--output", target])
         #expect(result.stdout.isEmpty)
         let text = try String(contentsOfFile: target, encoding: .utf8)
-        #expect(text.hasPrefix("# HELP token_rotator_token_age_seconds"))
+        #expect(text.hasPrefix("# HELP token_rotator_tokens "))
+        #expect(!text.contains("stale"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: world.path("textfile"))
         #expect(leftovers == ["tokens.prom"])
     }
@@ -132,10 +186,12 @@ struct RunMetricsTests {
         #expect(text.contains("token_rotator_run_rotations{outcome=\"rotated\"} 1"))
         #expect(text.contains("token_rotator_run_rotations{outcome=\"failed\"} 1"))
         #expect(text.contains("token_rotator_last_success_timestamp_seconds 0"))
+        #expect(text.contains("token_rotator_last_run_exit_code 1\n"))
         let clean = await scenario.world.run(["rotate", "--metrics-file", target])
         #expect(clean.status == 0)
         text = try String(contentsOfFile: target, encoding: .utf8)
         #expect(!text.contains("token_rotator_last_success_timestamp_seconds 0\n"))
+        #expect(text.contains("token_rotator_last_run_exit_code 0\n"))
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: scenario.world.path("metrics")) == [
                 "token_rotator.prom"

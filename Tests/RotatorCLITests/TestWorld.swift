@@ -16,6 +16,8 @@ final class TestWorld: @unchecked Sendable {
     var logFormat: LogFormat = .json
     /// Pretend stderr is a terminal (progress lines are drawn only there).
     var stderrIsTerminal = false
+    /// What commands read on standard input (`inventory import -`).
+    var standardInput = Data()
     private(set) var simulator: JenkinsSimulator?
 
     init() throws {
@@ -50,9 +52,11 @@ final class TestWorld: @unchecked Sendable {
             StderrLogHandler(label: label, format: format, level: .trace, output: stderr)
         }
         let fixed = now
-        let env = CommandEnvironment(
+        var env = CommandEnvironment(
             now: { fixed ?? Date() }, variables: variables, stdout: stdout, stderr: stderr, logger: logger,
             stderrIsTerminal: stderrIsTerminal)
+        let input = standardInput
+        env.readStandardInput = { input }
         let paths = withPaths ? ["--db", database, "--policy", policyPath] : []
         let status = await TokenRotatorMain.execute(arguments + paths, in: env)
         return Outcome(status: status, stdout: stdout.text, stderr: stderr.text)

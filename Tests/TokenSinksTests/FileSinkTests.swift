@@ -247,3 +247,28 @@ struct FileSinkTests {
         #expect(sink.description == "file /var/lib/token-rotator/ci.token (env)")
     }
 }
+
+@Suite("File sink mode and group on disk")
+struct FileSinkModeTests {
+    @Test("the file gets exactly the sink's mode and group, on delivery and on restore")
+    func modeAndGroup() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sink-mode-\(UUID().uuidString)")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // A group this process may give files to: as root any, else its own primary group.
+        let group = geteuid() == 0 ? "nogroup" : String(cString: getgrgid(getegid())!.pointee.gr_name)
+        let gid = try #require(getgrnam(group)).pointee.gr_gid
+        let sink = FileSink(path: folder + "/t/token", format: .raw, mode: 0o640, group: group)
+        func status() -> stat {
+            var status = stat()
+            _ = stat(sink.path, &status)
+            return status
+        }
+        try await sink.deliver(sampleDelivery())
+        #expect(status().st_mode & 0o7777 == 0o640)
+        #expect(status().st_gid == gid)
+        try await sink.restore(SinkSnapshot(content: Secret("old\n")))
+        #expect(status().st_mode & 0o7777 == 0o640)
+        #expect(status().st_gid == gid)
+    }
+}

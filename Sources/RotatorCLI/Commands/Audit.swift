@@ -41,7 +41,7 @@ struct AuditPrinter {
 
     func run(_ env: CommandEnvironment) async throws -> ExitStatus {
         let policy = try global.loadPolicy(env)
-        let inventory = try Inventory.open(path: global.databasePath(env))
+        let inventory = try global.readOnlyInventory(env)
         let planner = Planner(
             policy: policy, asOf: global.now(env), filter: filter, max: max, force: force,
             unfinished: try inventory.unfinishedRotations())

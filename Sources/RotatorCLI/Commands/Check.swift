@@ -17,32 +17,43 @@ extension RotatorCommand {
         @Option(name: .customLong("controller"), help: "Only this controller (repeatable).")
         var controllers: [String] = []
 
+        @Option(
+            help: ArgumentHelp(
+                "table, or json: [{controller, url, ok, actor, version, csrf, native_expiry, plain_http, error}].",
+                valueName: "format"))
+        var format: CheckFormat = .table
+
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
             let policy = try global.loadPolicy(env)
-            env.stdout.write(
+            // In JSON mode stdout holds the one JSON document; the human line goes to stderr.
+            (format == .json ? env.stderr : env.stdout).write(
                 "policy \(policy.source): valid (\(policy.controllers.count) controllers, \(policy.rules.count) rules)\n"
             )
+            var rows: [CheckRow] = []
             let healthy = try await LiveJenkins.withControllers(policy: policy, ids: Set(controllers), env: env) {
                 controllers in
                 var allHealthy = true
                 for controller in controllers {
                     let line: String
+                    let config = controller.config
                     switch controller.credential {
                     case .failure(let error):
-                        line = "FAIL \(controller.config.id) \(controller.config.url.absoluteString): \(error)"
+                        line = "FAIL \(config.id) \(config.url.absoluteString): \(error)"
+                        rows.append(CheckRow(config: config, error: "\(error)"))
                         allHealthy = false
                     case .success(let credential):
                         let check = await controller.client.check(as: credential)
-                        let expiryProblem = Self.expiryProblem(check, policy, controller.config)
+                        let expiryProblem = Self.expiryProblem(check, policy, config)
                         line = Self.describe(
-                            check, config: controller.config, hasCredential: credential != nil,
-                            extraProblem: expiryProblem)
+                            check, config: config, hasCredential: credential != nil, extraProblem: expiryProblem)
+                        rows.append(CheckRow(check, config: config, extraProblem: expiryProblem))
                         allHealthy = allHealthy && check.isHealthy && expiryProblem == nil
                     }
-                    env.stdout.write(line + "\n")
+                    if format == .table { env.stdout.write(line + "\n") }
                 }
                 return allHealthy
             }
+            if format == .json { env.stdout.write(CheckRow.json(rows)) }
             return healthy ? .success : .tokenFailures
         }
 
@@ -87,3 +98,56 @@ extension RotatorCommand {
 }
 
 typealias Check = RotatorCommand.Check
+
+/// `check --format`.
+enum CheckFormat: String, CaseIterable, ExpressibleByArgument {
+    case table, json
+}
+
+/// One controller of `check --format json` (SPEC §8.10); `ok`, `csrf`, `native_expiry` and `plain_http` are
+/// booleans, `actor`, `version` and `error` null when unknown.
+struct CheckRow {
+    var controller: String
+    var url: String
+    var ok: Bool
+    var actor: String?
+    var version: String?
+    /// A crumb was fetched: the controller has CSRF protection on (false when it is off or was not reached).
+    var csrf: Bool
+    var nativeExpiry: Bool
+    var plainHTTP: Bool
+    var error: String?
+
+    init(_ check: ControllerCheck, config: ControllerConfig, extraProblem: String?) {
+        controller = config.id
+        url = config.url.absoluteString
+        ok = check.isHealthy && extraProblem == nil
+        actor = check.authenticatedAs
+        version = check.version?.description
+        if case .fetched = check.crumb { csrf = true } else { csrf = false }
+        nativeExpiry = check.supportsNativeExpiry
+        plainHTTP = config.url.scheme?.lowercased() == "http"
+        error = [check.failure.map { "\($0)" }, extraProblem].compactMap { $0 }.first
+    }
+
+    /// A controller whose credential could not be read: never contacted.
+    init(config: ControllerConfig, error: String) {
+        controller = config.id
+        url = config.url.absoluteString
+        ok = false
+        csrf = false
+        nativeExpiry = false
+        plainHTTP = config.url.scheme?.lowercased() == "http"
+        self.error = error
+    }
+
+    static func json(_ rows: [CheckRow]) -> String {
+        func text(_ value: String?) -> String { value.map(JSONText.quote) ?? "null" }
+        let objects = rows.map { row in
+            "  {\"controller\": \(text(row.controller)), \"url\": \(text(row.url)), \"ok\": \(row.ok), "
+                + "\"actor\": \(text(row.actor)), \"version\": \(text(row.version)), \"csrf\": \(row.csrf), "
+                + "\"native_expiry\": \(row.nativeExpiry), \"plain_http\": \(row.plainHTTP), \"error\": \(text(row.error))}"
+        }
+        return "[\n" + objects.joined(separator: ",\n") + (objects.isEmpty ? "]\n" : "\n]\n")
+    }
+}

@@ -1,17 +1,19 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import InventoryStore
-import JenkinsSimulator
 import Logging
+import NIOCore
 import RotatorCore
 
 extension RotatorCommand {
     struct Demo: EnvironmentCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Watch a real rotation: an in-process Jenkins simulator, an aged inventory, audit → rotate → report.",
+                "Watch a real rotation: a Jenkins simulator, an aged inventory, audit → rotate → report.",
             discussion: """
-                Starts jenkins-sim on a free loopback port, writes a policy, an inventory of aged tokens and their \
+                Starts jenkins-sim (the executable next to this one, or $TOKEN_ROTATOR_JENKINS_SIM) as a child \
+                process on a free loopback port and stops it with SIGTERM at the end; writes a policy, an inventory of aged tokens and their \
                 current values (file sinks) into a temporary folder, then runs the real audit, rotate and report \
                 commands against it over HTTP. Touches nothing outside that folder, which is removed afterwards \
                 unless --keep is given.
@@ -31,9 +33,13 @@ extension RotatorCommand {
 
             let now = env.now()
             let scenario = DemoScenario(now: now)
-            let simulator = try await JenkinsSimulator.start(
-                SimulatorConfiguration(users: scenario.users, adminCanGenerate: true))
-            defer { Task { await simulator.stop() } }
+            let usersFile = folder + "/jenkins-sim-users.yml"
+            try scenario.usersYAML.write(toFile: usersFile, atomically: true, encoding: .utf8)
+            let simulator = try await SimulatorProcess.start(
+                executable: SimulatorProcess.executablePath(variables: env.variables),
+                arguments: ["--port", "0", "--users", usersFile, "--admin-can-generate"],
+                logPath: folder + "/jenkins-sim.log")
+            defer { simulator.stop() }
             let paths = try scenario.write(into: folder, jenkinsURL: simulator.baseURL)
 
             // The steps run in this process with this environment: quiet text logs, and the demo's admin password.
@@ -46,7 +52,7 @@ extension RotatorCommand {
             let common = ["--db", paths.database, "--policy", paths.policy]
             let out = env.stdout
             out.write(
-                "token-rotator demo: jenkins-sim (Jenkins \(simulator.configuration.jenkinsVersion)) at \(simulator.baseURL.absoluteString)\n"
+                "token-rotator demo: jenkins-sim (process \(simulator.processID)) at \(simulator.baseURL.absoluteString)\n"
             )
             out.write("policy, inventory and token files in \(folder)\n")
 
@@ -69,15 +75,28 @@ extension RotatorCommand {
                 statuses.append(status)
             }
             out.write("\n== what Jenkins (the simulator) holds now\n")
-            for user in scenario.users where !user.tokens.isEmpty {
-                let names = await simulator.tokens(of: user.id).map { "\($0.name) \($0.uuid)" }
-                out.write("\(user.id): \(names.joined(separator: "; "))\n")
+            for (user, tokens) in try await Self.tokensHeld(by: simulator.baseURL) where !tokens.isEmpty {
+                out.write("\(user): \(tokens.joined(separator: "; "))\n")
             }
             if keep { out.write("\nkept \(folder)\n") }
             out.flush()
-            await simulator.stop()
             // The rotate step must succeed; audit before rotating exits 4 by design (overdue tokens).
             return statuses[2] == 0 ? .success : .tokenFailures
+        }
+
+        /// "name uuid" of every token each user holds, from the simulator's test-only `GET /_sim/state`.
+        static func tokensHeld(by simulator: URL) async throws -> [(String, [String])] {
+            let request = HTTPClientRequest(url: simulator.appendingPathComponent("_sim/state").absoluteString)
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let body = try await response.body.collect(upTo: 16 << 20)
+            let document = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+            let users = document?["users"] as? [[String: Any]] ?? []
+            return users.compactMap { user in
+                guard let id = user["id"] as? String, let tokens = user["tokens"] as? [[String: Any]] else {
+                    return nil
+                }
+                return (id, tokens.map { "\($0["name"] as? String ?? "?") \($0["uuid"] as? String ?? "?")" })
+            }
         }
     }
 }
@@ -90,7 +109,6 @@ struct DemoScenario {
     static let adminPassword = "demo-admin-password"
 
     let now: Date
-    let users: [SimulatedUser]
     /// (user, name, uuid, value, created)
     let tokens: [(String, String, String, String, Date)]
 
@@ -103,20 +121,21 @@ struct DemoScenario {
             ("svc-backup", "nightly", 25 * day),  // due under the svc-* rule
             ("carol", "laptop", 10 * day),  // fresh
         ]
-        var tokens: [(String, String, String, String, Date)] = []
-        for (user, name, age) in specs {
+        tokens = specs.map { user, name, age in
             let value = "11" + (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-            tokens.append((user, name, UUID().uuidString.lowercased(), value, now.addingTimeInterval(-age)))
+            return (user, name, UUID().uuidString.lowercased(), value, now.addingTimeInterval(-age))
         }
-        self.tokens = tokens
-        var users = [SimulatedUser(id: "rotation-admin", password: Self.adminPassword, admin: true)]
+    }
+
+    /// The simulator's users file (`jenkins-sim --users`): the rotation admin, and each user with one aged token.
+    var usersYAML: String {
+        var yaml = "users:\n  - { id: rotation-admin, password: \"\(Self.adminPassword)\", admin: true }\n"
         for (user, name, uuid, value, created) in tokens {
-            users.append(
-                SimulatedUser(
-                    id: user, password: "\(user)-password",
-                    tokens: [SimulatedToken(name: name, uuid: uuid, value: value, created: created)]))
+            yaml += "  - id: \(user)\n    password: \"\(user)-password\"\n    tokens:\n"
+            yaml +=
+                "      - { name: \(name), uuid: \(uuid), value: \"\(value)\", created: \(Timestamp.format(created)) }\n"
         }
-        self.users = users
+        return yaml
     }
 
     struct Paths {

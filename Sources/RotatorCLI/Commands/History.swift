@@ -25,7 +25,7 @@ extension RotatorCommand {
         }
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
-            let inventory = try Inventory.open(path: global.databasePath(env))
+            let inventory = try global.readOnlyInventory(env)
             let cutoff = since.flatMap(TimeSpan.init(parsing:)).map { global.now(env) - $0 }
             let writer = RowWriter<HistoryRow>(format: output.format, output: env.stdout)
             for rotation in try inventory.history(since: cutoff, tokenUUID: token?.lowercased()) {

@@ -61,20 +61,27 @@ extension RotatorCommand.InventoryCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register many tokens from CSV or JSON, all or nothing.",
             discussion: """
-                CSV needs the header controller,user,name,uuid,created (line 1); JSON is an array of objects with \
-                the same keys. Any error (named by line and field) leaves the inventory unchanged.
+                CSV needs the columns controller,user,name,uuid,created in its header (line 1); other columns are \
+                ignored, so `report --format csv` output imports as it is. JSON is an array of objects with the \
+                same keys. Any error (named by line and field) leaves the inventory unchanged.
                 """)
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp("The CSV or JSON file.", valueName: "file")) var file: String
+        @Argument(help: ArgumentHelp("The CSV or JSON file, or - for standard input.", valueName: "file"))
+        var file: String
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
             let text: String
+            let source = file == "-" ? "<stdin>" : file
             do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
+                text =
+                    file == "-"
+                    ? String(decoding: try env.readStandardInput(), as: UTF8.self)
+                    : try String(contentsOfFile: file, encoding: .utf8)
             } catch {
-                throw CLIError.unreadableFile(path: file, reason: "\(error.localizedDescription)")
+                throw CLIError.unreadableFile(path: source, reason: "\(error.localizedDescription)")
             }
+            let file = source
             let tokens = try InventoryImport.parse(text, fileName: file)
             let inventory = try Inventory.open(path: global.databasePath(env))
             let now = global.now(env)
@@ -108,7 +115,7 @@ extension RotatorCommand.InventoryCommand {
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
             let policy = try global.loadOptionalPolicy(env)
-            let inventory = try Inventory.open(path: global.databasePath(env))
+            let inventory = try global.readOnlyInventory(env)
             let asOf = global.now(env)
             let filter = filters.filter
             let writer = RowWriter<TokenReportRow>(format: output.format, output: env.stdout)

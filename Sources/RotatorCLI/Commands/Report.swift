@@ -32,7 +32,13 @@ extension RotatorCommand {
         @Option(help: ArgumentHelp("Write the report to this file (atomically) instead of stdout.", valueName: "path"))
         var output: String?
 
+        @Flag(help: "prometheus: only the per-controller series, no per-token ones (for large inventories).")
+        var summary = false
+
         func validate() throws {
+            if summary && format != .prometheus {
+                throw ValidationError("--summary applies to --format prometheus only")
+            }
             if let olderThan, TimeSpan(parsing: olderThan) == nil {
                 throw ValidationError(
                     "--older-than \(olderThan) is not a duration (use 30s, 15m, 12h, 90d, 2w or 1d12h)")
@@ -41,14 +47,14 @@ extension RotatorCommand {
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
             let policy = try global.loadOptionalPolicy(env)
-            let inventory = try Inventory.open(path: global.databasePath(env))
+            let inventory = try global.readOnlyInventory(env)
             let asOf = global.now(env)
             let minimumAge = olderThan.flatMap(TimeSpan.init(parsing:))
             let destination: any TextOutput = output == nil ? env.stdout : BufferOutput()
             var overdue = 0
             let include: (TokenAssessment) -> Bool = { assessment in
                 if let minimumAge, assessment.age <= minimumAge { return false }
-                if assessment.isManaged && assessment.overdue { overdue += 1 }
+                if assessment.isManaged && assessment.overdue && assessment.token.state != .revoked { overdue += 1 }
                 return true
             }
             switch format {
@@ -61,8 +67,10 @@ extension RotatorCommand {
                 }
                 writer.finish()
             case .prometheus:
-                var report = PrometheusReport(hasPolicy: policy != nil, asOf: asOf)
-                try inventory.forEachToken(includeRevoked: false) { token in
+                var report = PrometheusReport(
+                    controllers: policy?.controllers.map(\.id) ?? [], hasPolicy: policy != nil, summary: summary,
+                    asOf: asOf)
+                try inventory.forEachToken(includeRevoked: true) { token in
                     let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
                     if include(assessment) { report.add(assessment) }
                 }

@@ -52,6 +52,7 @@ extension RotatorCommand {
                     global: global, format: output.format, filter: filters.filter, max: max, force: force
                 ).run(env)
             }
+            if let metricsFile { try RunMetrics.requireWritableFolder(of: metricsFile) }
             let locked = try LockedInventory(global, env)
             defer { locked.release() }
             let (policy, inventory) = (locked.policy, locked.inventory)
@@ -74,11 +75,11 @@ extension RotatorCommand {
                 return try await engine.run()
             }
             RunSummaryPrinter(format: output.format).print(summary, to: env.stdout)
-            if let metricsFile {
-                try RunMetrics(summary: summary, inventory: inventory, duration: Date().timeIntervalSince(started))
-                    .write(to: metricsFile)
-            }
-            return summary.hasFailures ? .tokenFailures : .success
+            let status: ExitStatus = summary.hasFailures ? .tokenFailures : .success
+            guard let metricsFile else { return status }
+            let metrics = RunMetrics(
+                summary: summary, inventory: inventory, duration: Date().timeIntervalSince(started), exitCode: status)
+            return metrics.write(to: metricsFile, logger: env.logger) ? status : .tokenFailures
         }
     }
 }

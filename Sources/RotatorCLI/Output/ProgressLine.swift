@@ -2,16 +2,21 @@ import Foundation
 import RotatorCore
 
 /// A single progress line on a terminal's stderr, redrawn in place: done/total, failures, time left.
-/// Only drawn when stderr is a terminal, never under cron or into a pipe.
+/// Only drawn when stderr is a terminal, never under cron or into a pipe. On a ``StatusLineOutput`` the log
+/// lines written meanwhile appear above it instead of over it.
 struct ProgressLine: Sendable {
     let output: any TextOutput
 
     func draw(_ progress: RunProgress) {
-        var line = "\r\u{1B}[2K[\(progress.done)/\(progress.total)]"
+        var line = "[\(progress.done)/\(progress.total)]"
         if progress.failures > 0 { line += " \(progress.failures) failed" }
         if let remaining = progress.remaining { line += " ~\(Self.duration(remaining)) left" }
-        if progress.done == progress.total { line += "\n" }
-        output.write(line)
+        let final = progress.done == progress.total
+        if let terminal = output as? StatusLineOutput {
+            terminal.showStatus(line, final: final)
+            return
+        }
+        output.write(StatusLineOutput.clearLine + line + (final ? "\n" : ""))
         output.flush()
     }
 

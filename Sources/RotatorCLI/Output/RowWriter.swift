@@ -42,7 +42,7 @@ final class RowWriter<Row: OutputRow> {
         case .csv:
             for (index, field) in fields.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                Self.appendCSV(Self.plainBytes(field), to: &bytes)
+                Self.appendCSV(Self.csvBytes(field), to: &bytes)
             }
             bytes.append(UInt8(ascii: "\n"))
         case .table:
@@ -83,6 +83,19 @@ final class RowWriter<Row: OutputRow> {
         case .bool(let flag): bytes.append(contentsOf: (flag ? "true" : "false").utf8)
         case .instant(let date): Timestamp.append(date, to: &bytes)
         case .null: break
+        }
+        return bytes
+    }
+
+    /// A CSV cell: text that a spreadsheet would run as a formula (leading `=`, `+`, `-` or `@`) gets a leading
+    /// `'` (SPEC §8.10; `inventory import` takes it off again); numbers, booleans and instants are never altered.
+    static func csvBytes(_ value: FieldValue) -> [UInt8] {
+        var bytes = plainBytes(value)
+        if case .text = value, let first = bytes.first,
+            first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+                || first == UInt8(ascii: "@")
+        {
+            bytes.insert(UInt8(ascii: "'"), at: 0)
         }
         return bytes
     }

@@ -1,6 +1,13 @@
 import Foundation
 import InventoryStore
+import Logging
 import RotatorCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `rotate --metrics-file`: the run's health as a node-exporter textfile, replaced atomically so that the
 /// collector never reads half a file. Alert on `time() - token_rotator_last_success_timestamp_seconds`.
@@ -8,6 +15,8 @@ struct RunMetrics {
     var summary: RunSummary
     var inventory: Inventory
     var duration: TimeInterval
+    /// The exit code the run ends with (0 or 1): a file that cannot be written turns a 0 into a 1.
+    var exitCode: ExitStatus
 
     func render() throws -> String {
         let finished = Date()
@@ -34,6 +43,10 @@ struct RunMetrics {
             "token_rotator_run_rotations", type: "gauge", help: "Tokens by outcome in the last rotate run.",
             samples: byOutcome.map { (["outcome": $0.0], Double($0.1)) })
         text.metric(
+            "token_rotator_last_run_exit_code", type: "gauge",
+            help: "Exit code of the last rotate run (0 success, 1 a token operation failed).",
+            samples: [([:], Double(exitCode.rawValue))])
+        text.metric(
             "token_rotator_run_duration_seconds", type: "gauge", help: "Wall time of the last rotate run.",
             samples: [([:], duration)])
         text.metric(
@@ -43,7 +56,31 @@ struct RunMetrics {
         return text.text
     }
 
-    func write(to path: String) throws {
-        try AtomicFile.write(try render(), to: path)
+    /// Writes the file; on failure logs why and returns false. Tokens have changed by then, so the caller exits 1
+    /// (SPEC §8.2), never 2.
+    func write(to path: String, logger: Logger) -> Bool {
+        do {
+            try AtomicFile.write(try render(), to: path)
+            return true
+        } catch {
+            logger.error(
+                "the metrics file could not be written; the run itself finished",
+                metadata: ["path": "\(path)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Refuses, before the run changes anything (exit 2), a metrics file that could not be created: its folder, or
+    /// the nearest existing folder above it (the writer creates missing folders), must be writable.
+    static func requireWritableFolder(of path: String) throws {
+        var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var isFolder: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), folder.path != "/" {
+            folder.deleteLastPathComponent()
+        }
+        guard isFolder.boolValue, access(folder.path, W_OK | X_OK) == 0 else {
+            throw CLIError.unwritableFile(
+                path: path, reason: "--metrics-file: this user may not create files in \(folder.path)")
+        }
     }
 }

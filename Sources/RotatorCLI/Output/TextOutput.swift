@@ -7,18 +7,23 @@ public protocol TextOutput: AnyObject, Sendable {
     /// UTF-8 bytes, for writers that encode rows themselves.
     func write(bytes: [UInt8])
     func flush()
+    /// Why a write failed (e.g. "Broken pipe"), once one has: the output is then incomplete (SPEC §8.2).
+    var writeFailure: String? { get }
 }
 
 extension TextOutput {
     public func write(bytes: [UInt8]) {
         write(String(decoding: bytes, as: UTF8.self))
     }
+
+    public var writeFailure: String? { nil }
 }
 
 /// Buffered writes to a file descriptor; reports of 100k rows go out in 64 KiB chunks.
 public final class FileDescriptorOutput: TextOutput {
     private let descriptor: Int32
     private let buffer = Mutex<[UInt8]>([])
+    private let failure = Mutex<Int32?>(nil)
     private static let chunk = 64 * 1024
 
     public init(descriptor: Int32) {
@@ -50,13 +55,22 @@ public final class FileDescriptorOutput: TextOutput {
         if !pending.isEmpty { writeAll(pending) }
     }
 
+    /// The first write error (`EPIPE` when the reader went away, `ENOSPC`, `EBADF` for a closed descriptor);
+    /// later writes are dropped. The process ignores SIGPIPE, so a closed pipe shows up here, not as a signal.
+    public var writeFailure: String? {
+        failure.withLock { $0 }.map { String(cString: strerror($0)) }
+    }
+
     private func writeAll(_ bytes: [UInt8]) {
+        if failure.withLock({ $0 }) != nil { return }
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let written = Foundation.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
                 if written < 0 {
-                    if errno == EINTR { continue }
+                    let code = errno
+                    if code == EINTR { continue }
+                    failure.withLock { if $0 == nil { $0 = code } }
                     return
                 }
                 offset += written

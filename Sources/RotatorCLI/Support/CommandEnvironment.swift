@@ -11,6 +11,13 @@ public struct CommandEnvironment: Sendable {
     public var logger: Logger
     /// Whether stderr is a terminal (progress lines are drawn only there).
     public var stderrIsTerminal: Bool
+    /// The log format; with `json` the error that ends a command is a JSON log line too, so that a log file
+    /// stays JSON lines (docs/logging.md).
+    public var logFormat: LogFormat = .text
+    /// Everything on standard input (`inventory import -`); read once, when a command asks.
+    public var readStandardInput: @Sendable () throws -> Data = {
+        try FileHandle.standardInput.readToEnd() ?? Data()
+    }
 
     public init(
         now: @escaping @Sendable () -> Date, variables: [String: String], stdout: any TextOutput,
@@ -28,13 +35,17 @@ public struct CommandEnvironment: Sendable {
     static func live(logFormat: LogFormat?, logLevel: Logger.Level) -> CommandEnvironment {
         let isTerminal = isatty(STDERR_FILENO) == 1
         let format = logFormat ?? (isTerminal ? .text : .json)
-        let output = FileDescriptorOutput.standardError
+        // On a terminal, log lines and the progress line share stderr through one status-line writer.
+        let output: any TextOutput =
+            isTerminal ? StatusLineOutput(FileDescriptorOutput.standardError) : FileDescriptorOutput.standardError
         let logger = Logger(label: "token-rotator") { label in
             StderrLogHandler(label: label, format: format, level: logLevel, output: output)
         }
-        return CommandEnvironment(
+        var env = CommandEnvironment(
             now: { Date() }, variables: ProcessInfo.processInfo.environment,
             stdout: FileDescriptorOutput.standardOutput, stderr: output, logger: logger,
             stderrIsTerminal: isTerminal)
+        env.logFormat = format
+        return env
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RotatorCore
 
 /// A leaf command: `run()` builds the live environment, `run(_:)` does the work and says how it
@@ -11,7 +12,7 @@ protocol EnvironmentCommand: AsyncParsableCommand {
 
 extension EnvironmentCommand {
     mutating func run() async throws {
-        let env = global.liveEnvironment()
+        let env = try global.liveEnvironment()
         let status = try await run(env)
         env.stdout.flush()
         if status != .success { throw status.exitCode }
@@ -36,14 +37,20 @@ extension TokenRotatorMain {
     }
 
     static func execute(_ command: any EnvironmentCommand, in env: CommandEnvironment) async -> Int32 {
+        var status: Int32
         do {
-            let status = try await command.run(env)
-            env.stdout.flush()
-            return status.rawValue
+            status = try await command.run(env).rawValue
         } catch {
             env.stdout.flush()
-            return report(error, to: env)
+            status = report(error, to: env)
         }
+        env.stdout.flush()
+        if let failure = env.stdout.writeFailure {
+            writeError(
+                "token-rotator: error: cannot write standard output (\(failure)); the output is incomplete", to: env)
+            status = ExitStatus.forIncompleteOutput(of: command).rawValue
+        }
+        return status
     }
 
     /// Writes an error as one line on stderr (help goes to stdout) and picks its exit code.
@@ -55,10 +62,21 @@ extension TokenRotatorMain {
         }
         if error is ExitCode { return code.rawValue }
         if isArgumentParserError(error) {
-            env.stderr.write(RotatorCommand.fullMessage(for: error) + "\n")
+            writeError(RotatorCommand.fullMessage(for: error), to: env)
             return ExitStatus.usage.rawValue
         }
-        env.stderr.write("token-rotator: error: \(error)\n")
+        writeError("token-rotator: error: \(error)", to: env)
         return ExitStatus(for: error).rawValue
+    }
+
+    /// The error that ends a command: a line for a person, or a JSON log line (level error) in JSON log mode.
+    static func writeError(_ message: String, to env: CommandEnvironment) {
+        if env.logFormat == .json {
+            var logger = env.logger
+            logger.logLevel = .trace  // shown whatever --log-level says: it is why the command failed
+            logger.error("\(message)")
+        } else {
+            env.stderr.write(message + "\n")
+        }
     }
 }

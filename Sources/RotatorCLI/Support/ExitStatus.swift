@@ -32,3 +32,12 @@ extension ExitStatus {
         }
     }
 }
+
+extension ExitStatus {
+    /// The exit code when standard output could not be written (SPEC §8.2: never a silent truncation): 1 from a
+    /// command that may have changed tokens (`rotate`, `issue`, `revoke`), else 2 (nothing was changed).
+    static func forIncompleteOutput(of command: any EnvironmentCommand) -> ExitStatus {
+        if let rotate = command as? Rotate { return rotate.dryRun ? .usage : .tokenFailures }
+        return command is Issue || command is Revoke ? .tokenFailures : .usage
+    }
+}

@@ -10,7 +10,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The SQLite inventory; created (mode 0600) and migrated on first use.",
+            "The SQLite inventory; created (mode 0600) and migrated on first use by the commands that write it.",
             discussion: "Default: $TOKEN_ROTATOR_DB, else ./token-inventory.sqlite", valueName: "path"))
     var db: String?
 
@@ -30,13 +30,17 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(
         name: .customLong("log-format"),
-        help: "Log format on stderr: text or json (default: text on a terminal, else json).")
+        help: ArgumentHelp(
+            "Log format on stderr: text or json.",
+            discussion: "Default: $TOKEN_ROTATOR_LOG_FORMAT, else text on a terminal and json otherwise"))
     var logFormat: LogFormatArgument?
 
     @Option(
         name: .customLong("log-level"),
-        help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: LogLevelArgument = .info
+        help: ArgumentHelp(
+            "trace, debug, info, notice, warning, error or critical.",
+            discussion: "Default: $TOKEN_ROTATOR_LOG_LEVEL, else info"))
+    var logLevel: LogLevelArgument?
 
     func validate() throws {
         if let asOf, Timestamp.parse(asOf) == nil {
@@ -46,6 +50,12 @@ struct GlobalOptions: ParsableArguments {
 
     func databasePath(_ env: CommandEnvironment) -> String {
         db ?? env.variables["TOKEN_ROTATOR_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "./token-inventory.sqlite"
+    }
+
+    /// The inventory of a read-only command (SPEC §8.2): never created, migrated or locked; exit 2 naming the
+    /// path and `migrate` when it is missing or its schema is older than this binary.
+    func readOnlyInventory(_ env: CommandEnvironment) throws -> Inventory {
+        try Inventory.openReadOnly(path: databasePath(env))
     }
 
     /// The policy path and whether the user asked for it (flag or environment) rather than the default.
@@ -80,7 +90,31 @@ struct GlobalOptions: ParsableArguments {
         return env.now
     }
 
-    func liveEnvironment() -> CommandEnvironment {
-        CommandEnvironment.live(logFormat: logFormat?.format, logLevel: logLevel.level)
+    /// The log format (nil: decided by whether stderr is a terminal) and level: the flag, then
+    /// `$TOKEN_ROTATOR_LOG_FORMAT` / `$TOKEN_ROTATOR_LOG_LEVEL`, then the default. An invalid variable is a
+    /// configuration error naming it.
+    func logOptions(variables: [String: String]) throws -> (format: LogFormat?, level: Logger.Level) {
+        func fromVariable<T>(_ name: String, _ parse: (String) -> T?, allowed: [String]) throws -> T? {
+            guard let text = variables[name], !text.isEmpty else { return nil }
+            guard let value = parse(text) else {
+                throw ValidationError("\(name)=\(text) is not one of \(allowed.joined(separator: ", "))")
+            }
+            return value
+        }
+        let format =
+            try logFormat?.format
+            ?? fromVariable(
+                "TOKEN_ROTATOR_LOG_FORMAT", LogFormat.init(rawValue:), allowed: LogFormatArgument.allValueStrings)
+        let level =
+            try logLevel?.level
+            ?? fromVariable(
+                "TOKEN_ROTATOR_LOG_LEVEL", Logger.Level.init(rawValue:), allowed: LogLevelArgument.allValueStrings)
+            ?? .info
+        return (format, level)
+    }
+
+    func liveEnvironment() throws -> CommandEnvironment {
+        let options = try logOptions(variables: ProcessInfo.processInfo.environment)
+        return CommandEnvironment.live(logFormat: options.format, logLevel: options.level)
     }
 }

@@ -19,10 +19,5 @@ struct LogLevelArgument: ExpressibleByArgument {
         guard let level = Logger.Level(rawValue: argument) else { return nil }
         self.level = level
     }
-    init(_ level: Logger.Level) {
-        self.level = level
-    }
-    static let info = LogLevelArgument(.info)
-    var defaultValueDescription: String { level.rawValue }
     static var allValueStrings: [String] { Logger.Level.allCases.map(\.rawValue) }
 }

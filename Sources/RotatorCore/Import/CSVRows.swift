@@ -18,19 +18,26 @@ enum CSVRows {
                     file: file, line: record.line, expected: header.names.count, found: record.fields.count)
             }
             var values: [String: String] = [:]
-            for (name, value) in zip(header.names, record.fields) { values[name] = value }
+            for (name, value) in zip(header.names, record.fields) where InventoryImport.columns.contains(name) {
+                values[name] = unguarded(value)
+            }
             rows.append(InventoryImport.Row(line: record.line, values: values))
         }
         guard header != nil else { throw InventoryImportError.emptyFile(file: file) }
         return rows
     }
 
+    /// A cell of token-rotator's own CSV output, whose formula guard put a `'` before a leading `=`, `+`, `-` or
+    /// `@`, back as it was.
+    static func unguarded(_ value: String) -> String {
+        guard value.hasPrefix("'"), let second = value.dropFirst().first, "=+-@".contains(second) else { return value }
+        return String(value.dropFirst())
+    }
+
     private static func checkedHeader(_ record: CSVReader.Record, file: String) throws -> [String] {
         var seen = Set<String>()
-        for name in record.fields {
-            guard InventoryImport.columns.contains(name) else {
-                throw InventoryImportError.unknownColumn(file: file, line: record.line, column: name)
-            }
+        // Other columns are ignored (SPEC §8.10), so that `report --format csv` output imports as it is.
+        for name in record.fields where InventoryImport.columns.contains(name) {
             guard seen.insert(name).inserted else {
                 throw InventoryImportError.duplicateColumn(file: file, line: record.line, column: name)
             }

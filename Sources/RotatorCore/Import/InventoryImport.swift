@@ -1,7 +1,8 @@
 import Foundation
 
-/// Parses `inventory import` files (SPEC §2): CSV with the header `controller,user,name,uuid,created` (any column
-/// order, RFC 4180 quoting, CRLF or LF), or a JSON array of objects with the same keys. Pure: no I/O.
+/// Parses `inventory import` files (SPEC §2, §8.10): CSV with the header `controller,user,name,uuid,created` (any
+/// column order, other columns ignored, RFC 4180 quoting, CRLF or LF), or a JSON array of objects with the same keys.
+/// Pure: no I/O.
 public enum InventoryImport {
     /// The columns (CSV) and keys (JSON) of an import file.
     public static let columns = ["controller", "user", "name", "uuid", "created"]

@@ -1,5 +1,13 @@
 import Yams
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Reads a `deliver:` list of sinks.
 enum PolicySinkReader {
     static let kinds = ["file", "command", "jenkins_credential"]
@@ -38,12 +46,40 @@ enum PolicySinkReader {
 
     private static func fileSink(from node: PolicyNode) throws -> SinkConfig {
         let fix = "write file: { path: \"/var/lib/token-rotator/{controller}/{user}/{name}.token\", format: raw }"
-        let map = try node.mapping(allowedKeys: ["path", "format"], fix: fix)
+        let map = try node.mapping(allowedKeys: ["path", "format", "mode", "group"], fix: fix)
         let pathNode = try map.required("path", fix: fix)
         let path = try pathNode.string(fix: fix)
         try pathNode.checkPlaceholders(in: path)
         let format = try map["format"]?.choice(FileSinkFormat.self, [.raw, .env, .json]) ?? .raw
-        return .file(path: path, format: format)
+        let mode = try map["mode"].map(fileMode) ?? FileSinkOptions.defaultMode
+        let group = try map["group"].map(groupName)
+        return .file(path: path, options: FileSinkOptions(format: format, mode: mode, group: group))
+    }
+
+    /// `mode: "0640"`: an octal string (quoted, so that YAML does not read it as a number); group- and
+    /// world-writable modes are refused, as are bits other than permissions.
+    private static func fileMode(_ node: PolicyNode) throws -> UInt16 {
+        let fix = "write the mode as a quoted octal string, e.g. mode: \"0600\" or mode: \"0640\""
+        let text = try node.string(fix: fix)
+        guard (3...4).contains(text.count), let mode = UInt16(text, radix: 8), mode <= 0o777 else {
+            throw node.error("mode \(text) is not an octal permission such as \"0600\"", fix: fix)
+        }
+        guard mode & 0o022 == 0 else {
+            throw node.error(
+                "mode \(text) lets other users write the token file",
+                fix: "use a mode without group or world write, e.g. \"0600\" or \"0640\"")
+        }
+        return mode
+    }
+
+    /// `group: name`: a group that exists on this host.
+    private static func groupName(_ node: PolicyNode) throws -> String {
+        let fix = "name an existing group (getent group NAME), or leave group out"
+        let name = try node.string(fix: fix)
+        guard !name.isEmpty, getgrnam(name) != nil else {
+            throw node.error("group \(name) does not exist on this host", fix: fix)
+        }
+        return name
     }
 
     private static func commandSink(from node: PolicyNode) throws -> SinkConfig {
