@@ -248,7 +248,7 @@ extension JenkinsClient {
             requestLogger(request).notice(
                 "retrying after a transient failure",
                 metadata: [
-                    "attempt": .stringConvertible(attempt), "delay": .string("\(delay)"),
+                    "attempt": .stringConvertible(attempt), "delay_ms": .stringConvertible(delay.milliseconds),
                     "reason": .string(retryReason),
                 ])
             try await sleep(delay)

@@ -9,6 +9,7 @@ public enum SimulatorCommandLine {
         USAGE: jenkins-sim [--port N] [--host H] [--users FILE] [--jenkins-version V] [--admin-can-generate]
                            [--csrf on|off] [--exclude-session-id] [--session-timeout DUR] [--latency DUR]
                            [--fault SPEC]... [--tls-cert PEM --tls-key PEM] [--crumb-field NAME]
+                           [--stop-on-stdin-eof]
 
         A faithful fake Jenkins for testing API-token clients. Prints its base URL as the first line of stdout,
         then serves until SIGINT or SIGTERM.
@@ -30,6 +31,7 @@ public enum SimulatorCommandLine {
           --tls-cert PEM         Serve HTTPS with this certificate chain (needs --tls-key).
           --tls-key PEM          Private key for --tls-cert.
           --crumb-field NAME     Crumb request field (default Jenkins-Crumb).
+          --stop-on-stdin-eof    Also stop when standard input ends (a parent's pipe closes when the parent dies).
           -h, --help             Show this help.
 
         Test-only inspection (JSON, not Jenkins): GET /_sim/state, GET /_sim/requests, POST /_sim/requests/reset,
@@ -80,6 +82,7 @@ public enum SimulatorCommandLine {
                 configuration.jenkinsVersion = text
             case "--admin-can-generate": configuration.adminCanGenerate = true
             case "--exclude-session-id": configuration.crumbExcludesSessionID = true
+            case "--stop-on-stdin-eof": configuration.stopsAtEndOfStandardInput = true
             case "--csrf":
                 switch try value(for: option) {
                 case "on": configuration.csrfEnabled = true
@@ -137,6 +140,7 @@ public enum SimulatorCommandLine {
         }
         // Catch the stop signals before the URL is printed: a caller may send SIGTERM as soon as it reads it.
         let stopSignals = StopSignals()
+        if configuration.stopsAtEndOfStandardInput { stopSignals.stopAtEndOfStandardInput() }
         let simulator: JenkinsSimulator
         do {
             simulator = try await JenkinsSimulator.start(configuration)
@@ -154,6 +158,7 @@ public enum SimulatorCommandLine {
 /// Catches SIGINT and SIGTERM with Dispatch signal sources from its creation on; ``wait()`` returns at the first.
 private struct StopSignals {
     private let stream: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
     private let sources: [any DispatchSourceSignal]
 
     init() {
@@ -167,7 +172,22 @@ private struct StopSignals {
             sources.append(source)
         }
         self.stream = stream
+        self.continuation = continuation
         self.sources = sources
+    }
+
+    /// Also returns from ``wait()`` once standard input reaches end of file (read on a thread of its own).
+    func stopAtEndOfStandardInput() {
+        let continuation = self.continuation
+        Thread.detachNewThread {
+            var buffer = [UInt8](repeating: 0, count: 512)
+            while true {
+                let count = read(STDIN_FILENO, &buffer, buffer.count)
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { break }
+            }
+            continuation.yield()
+        }
     }
 
     func wait() async {

@@ -29,6 +29,9 @@ public struct SimulatorConfiguration: Sendable {
     public var crumbField: String
     /// Time zone used for "today" when deciding token expiry (Jenkins uses the JVM default zone).
     public var timeZone: TimeZone
+    /// `jenkins-sim --stop-on-stdin-eof`: the process also stops when its standard input reaches end of file, so
+    /// that a parent holding the other end of a pipe takes the simulator with it however it ends (a crash, SIGKILL).
+    public var stopsAtEndOfStandardInput = false
 
     /// Creates a configuration; every parameter has the default a plain Jenkins would have.
     public init(

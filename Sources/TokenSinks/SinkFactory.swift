@@ -41,6 +41,11 @@ public struct SinkFactory: Sendable {
                     throw SinkError.invalidTemplate(sink: "command sink \(argv.first ?? "")", error)
                 }
             }
+            // The command's output is logged line by line: each line names the token it was delivering.
+            var logger = self.logger
+            logger[metadataKey: "controller"] = "\(values.controller)"
+            logger[metadataKey: "user"] = "\(values.user)"
+            logger[metadataKey: "token"] = "\(values.name)"
             return CommandSink(
                 argv: rendered, timeout: .seconds(timeout.seconds), scrubbedVariables: scrubbedVariables,
                 baseEnvironment: baseEnvironment, killGrace: killGrace, logger: logger)

@@ -33,7 +33,7 @@ struct CommandLineTests {
             "--port", "8081", "--host", "0.0.0.0", "--users", users, "--jenkins-version", "2.492.3",
             "--admin-can-generate", "--csrf", "off", "--session-timeout", "2s", "--latency=5ms",
             "--fault", "generate:drop,nth=1", "--fault", "any:slow=10ms", "--crumb-field", "X-Crumb",
-            "--tls-cert", "/c.pem", "--tls-key", "/k.pem", "--exclude-session-id",
+            "--tls-cert", "/c.pem", "--tls-key", "/k.pem", "--exclude-session-id", "--stop-on-stdin-eof",
         ])
         guard case .serve(let configuration) = command else {
             Issue.record("expected a serve command")
@@ -51,6 +51,7 @@ struct CommandLineTests {
         #expect(configuration.faults.map(\.description) == ["generate:drop,nth=1", "any:slow=10ms"])
         #expect(configuration.crumbField == "X-Crumb")
         #expect(configuration.tls == SimulatorTLS(certificatePath: "/c.pem", privateKeyPath: "/k.pem"))
+        #expect(configuration.stopsAtEndOfStandardInput)
     }
 
     @Test("defaults match a plain Jenkins 2.555.1")
@@ -64,6 +65,7 @@ struct CommandLineTests {
         #expect(configuration.csrfEnabled && !configuration.adminCanGenerate)
         #expect(configuration.sessionTimeout == .seconds(1800))
         #expect(configuration.crumbField == "Jenkins-Crumb")
+        #expect(!configuration.stopsAtEndOfStandardInput)
         if case .help = try SimulatorCommandLine.parse(arguments: ["--help"]) {} else { Issue.record("expected help") }
     }
 

@@ -19,6 +19,39 @@ struct DemoTests {
         #expect(kill(pid, 0) != 0, "jenkins-sim \(pid) is still running")
     }
 
+    @Test("a demo killed with SIGKILL takes its jenkins-sim with it (the child stops at the end of its stdin)")
+    func killedDemoLeavesNoSimulator() async throws {
+        let world = try TestWorld()
+        // A slow simulator, so that the demo is still rotating when it is killed.
+        let slow = try world.write(
+            "#!/bin/sh\nexec '\(builtExecutable("jenkins-sim"))' --latency 3s \"$@\"\n", to: "slow-sim", mode: 0o755)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: builtExecutable("token-rotator"))
+        process.arguments = ["demo"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["TOKEN_ROTATOR_JENKINS_SIM": slow]) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        while !text.contains(" at http") {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        let pid = try #require(text.firstMatch(of: /jenkins-sim \(process (\d+)\)/).flatMap { Int32($0.1) })
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        // Gone, or a zombie waiting for an init that does not reap: either way it no longer serves.
+        func stopped() -> Bool {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return true }
+            return status.contains("State:\tZ")
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while !stopped() && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(stopped(), "jenkins-sim \(pid) outlived the demo")
+    }
+
     @Test("a missing jenkins-sim is exit 2 naming the path it looked at and how to build it")
     func missingSimulator() async throws {
         let world = try TestWorld()

@@ -70,6 +70,10 @@ struct LogSchemaTests {
         }
         #expect(actors.contains("rotation-admin"))
         #expect(result.stderr.contains("pushed \u{FFFD}[31mred\u{FFFD}[0m\u{FFFD} ok"), "\(result.stderr)")
+        // The sink command's output names the token it was delivering.
+        let sinkLines = lines.filter { $0.contains("\"stream\":\"stderr\"") }
+        #expect(sinkLines.count == 2)
+        #expect(sinkLines.allSatisfy { $0.contains("\"token\":") && $0.contains("\"controller\":\"ci\"") })
         try scenario.expectNoSecretLeaks([result])
     }
 

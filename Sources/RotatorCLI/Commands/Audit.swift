@@ -9,7 +9,9 @@ extension RotatorCommand {
             discussion: """
                 For every token in the inventory: whether it is due, why (which rule, age against its limit) and \
                 what rotate would do (rotate, retire, resume, skip or none). Reads the policy and the database; \
-                never talks to Jenkins and needs no secrets. Exits 4 when a managed token is past its max_age.
+                never talks to Jenkins and needs no secrets. Exits 4 when a managed token is past its max_age. \
+                Opens the inventory read-only: never creates, migrates or locks it (exit 2 naming the path and \
+                `migrate` when it is missing or older than this binary).
                 """)
 
         @OptionGroup var global: GlobalOptions

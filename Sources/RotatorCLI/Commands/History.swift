@@ -6,7 +6,11 @@ extension RotatorCommand {
     struct History: EnvironmentCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show the rotation log, newest first.",
-            discussion: "Every rotation with its outcome: rotated, retired, failed, uncertain, in_progress or skipped.")
+            discussion: """
+                Every rotation with its outcome: rotated, retired, failed, uncertain, in_progress or skipped. \
+                Opens the inventory read-only: never creates, migrates or locks it (exit 2 naming the path and \
+                `migrate` when it is missing or older than this binary).
+                """)
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: RowFormatOption

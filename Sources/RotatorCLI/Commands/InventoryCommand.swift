@@ -107,7 +107,11 @@ extension RotatorCommand.InventoryCommand {
 
     struct List: EnvironmentCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the inventory (revoked tokens included), with the report's columns.")
+            abstract: "List the inventory (revoked tokens included), with the report's columns.",
+            discussion: """
+                Opens the inventory read-only: never creates, migrates or locks it (exit 2 naming the path and \
+                `migrate` when it is missing or older than this binary).
+                """)
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: RowFormatOption

@@ -11,7 +11,8 @@ extension RotatorCommand {
                 One row per managed token with its age, limit, due date and state. With a policy (--policy, \
                 $TOKEN_ROTATOR_POLICY or ./rotation-policy.yml when it exists) max_age_seconds, due and overdue \
                 are filled; without one they are null. Never talks to Jenkins. Exits 4 when a managed token is \
-                past its max_age.
+                past its max_age. Opens the inventory read-only: never creates, migrates or locks it (exit 2 naming the path and \
+                `migrate` when it is missing or older than this binary).
                 """)
 
         @OptionGroup var global: GlobalOptions

@@ -17,6 +17,9 @@ struct SimulatorProcess {
 
     let process: Process
     let baseURL: URL
+    /// The write end of the simulator's stdin, never written: when this process ends, however it ends, the
+    /// kernel closes it and the simulator (`--stop-on-stdin-eof`) stops too: no orphan keeps the port.
+    let lifeline: FileHandle?
 
     var processID: Int32 { process.processIdentifier }
 
@@ -41,14 +44,16 @@ struct SimulatorProcess {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        process.arguments = arguments + ["--stop-on-stdin-eof"]
         let output = Pipe()
         process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
+        let lifeline = Pipe()
+        process.standardInput = lifeline
         FileManager.default.createFile(atPath: logPath, contents: nil, attributes: [.posixPermissions: 0o600])
         process.standardError = FileHandle(forWritingAtPath: logPath) ?? FileHandle.nullDevice
         do {
             try process.run()
+            try lifeline.fileHandleForReading.close()
         } catch {
             throw DemoError.simulatorFailed(path: executable, reason: "\(error)", log: "")
         }
@@ -60,13 +65,13 @@ struct SimulatorProcess {
         }
         timer.cancel()
         guard let line, let url = URL(string: line), url.scheme != nil else {
-            SimulatorProcess(process: process, baseURL: URL(fileURLWithPath: "/")).stop()
+            SimulatorProcess(process: process, baseURL: URL(fileURLWithPath: "/"), lifeline: nil).stop()
             let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
             throw DemoError.simulatorFailed(
                 path: executable,
                 reason: "it printed no URL (exit status \(process.terminationStatus))", log: String(log.suffix(2_000)))
         }
-        return SimulatorProcess(process: process, baseURL: url)
+        return SimulatorProcess(process: process, baseURL: url, lifeline: lifeline.fileHandleForWriting)
     }
 
     /// The bytes up to the first newline; nil at end of file before one.

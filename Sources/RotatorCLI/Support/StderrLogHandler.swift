@@ -22,7 +22,9 @@ public struct StderrLogHandler: LogHandler {
     private let output: any TextOutput
 
     /// Keys whose values are always whole numbers, written as JSON numbers even when a caller passed text.
-    public static let numericKeys: Set<String> = ["run_id", "rotation_id", "status", "attempt", "count", "ms", "pid"]
+    public static let numericKeys: Set<String> = [
+        "run_id", "rotation_id", "status", "attempt", "count", "ms", "delay_ms", "pid",
+    ]
 
     public init(label: String, format: LogFormat, level: Logger.Level, output: any TextOutput) {
         self.label = label
