@@ -29,6 +29,11 @@ public struct SimulatorConfiguration: Sendable {
     public var crumbField: String
     /// Time zone used for "today" when deciding token expiry (Jenkins uses the JVM default zone).
     public var timeZone: TimeZone
+    /// The servlet context path (`--prefix /jenkins`): every Jenkins URL lives under it, `/_sim/` stays at the
+    /// root. Empty (the default) serves Jenkins at `/`.
+    public var contextPath: String
+    /// The credentials plugin's stores at start (`credentials:` of the users file).
+    public var credentials: [SimulatedCredential]
 
     /// Creates a configuration; every parameter has the default a plain Jenkins would have.
     public init(
@@ -44,7 +49,9 @@ public struct SimulatorConfiguration: Sendable {
         faults: [SimulatorFault] = [],
         tls: SimulatorTLS? = nil,
         crumbField: String = "Jenkins-Crumb",
-        timeZone: TimeZone = .current
+        timeZone: TimeZone = .current,
+        contextPath: String = "",
+        credentials: [SimulatedCredential] = []
     ) {
         self.host = host
         self.port = port
@@ -59,6 +66,18 @@ public struct SimulatorConfiguration: Sendable {
         self.tls = tls
         self.crumbField = crumbField
         self.timeZone = timeZone
+        self.contextPath = contextPath
+        self.credentials = credentials
+    }
+
+    /// Turns `jenkins`, `/jenkins/` or `/jenkins` into `/jenkins`; `/` and empty into empty (Jenkins at the root).
+    public static func normalizedContextPath(_ text: String) throws -> String {
+        let trimmed = text.split(separator: "/", omittingEmptySubsequences: true)
+        guard !trimmed.isEmpty else { return "" }
+        for segment in trimmed where segment == "_sim" || segment == "." || segment == ".." {
+            throw SimulatorError.usage("--prefix cannot contain '\(segment)'")
+        }
+        return "/" + trimmed.joined(separator: "/")
     }
 }
 
