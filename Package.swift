@@ -81,6 +81,7 @@ let package = Package(
             resources: [
                 .embedInCode("../../migrations/0001_create_inventory.sql"),
                 .embedInCode("../../migrations/0002_index_active_tokens_by_age.sql"),
+                .embedInCode("../../migrations/0003_add_token_usage.sql"),
             ],
             swiftSettings: swiftSettings
         ),
