@@ -151,6 +151,7 @@ let package = Package(
             name: "JenkinsAPITests",
             dependencies: [
                 "JenkinsAPI", "JenkinsSimulator", "RotatorCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -162,6 +163,7 @@ let package = Package(
             name: "RotatorCLITests",
             dependencies: [
                 "RotatorCLI", "RotatorCore", "InventoryStore", "JenkinsSimulator", "JenkinsAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
