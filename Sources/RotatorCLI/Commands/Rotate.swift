@@ -81,7 +81,10 @@ extension RotatorCommand {
                 try RunMetrics(summary: summary, inventory: inventory, duration: Date().timeIntervalSince(started))
                     .write(to: metricsFile)
             }
-            return summary.hasFailures ? .tokenFailures : .success
+            let status: ExitStatus = summary.hasFailures ? .tokenFailures : .success
+            await RunNotifier.send(
+                summary, exitCode: status, policy: policy, inventory: inventory, asOf: now(), env: env)
+            return status
         }
     }
 }
