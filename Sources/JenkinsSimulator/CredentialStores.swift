@@ -42,12 +42,12 @@ struct StoredCredential: Sendable {
         var lines = [
             "<?xml version='1.1' encoding='UTF-8'?>",
             "<\(kind.className) plugin=\"\(plugin)\">",
-            "  <scope>\(CredentialXML.escape(scope))</scope>",
-            "  <id>\(CredentialXML.escape(id))</id>",
-            "  <description>\(CredentialXML.escape(description))</description>",
+            "  <scope>\(HTMLText.escape(scope))</scope>",
+            "  <id>\(HTMLText.escape(id))</id>",
+            "  <description>\(HTMLText.escape(description))</description>",
         ]
         if kind == .usernamePassword {
-            lines.append("  <username>\(CredentialXML.escape(username ?? ""))</username>")
+            lines.append("  <username>\(HTMLText.escape(username ?? ""))</username>")
             lines.append("  <password><secret-redacted/></password>")
             lines.append("  <usernameSecret>\(usernameSecret)</usernameSecret>")
         } else {

@@ -142,28 +142,21 @@ public enum UsersFile {
         guard !token.value.isEmpty else {
             throw SimulatorError.usersFile(path: path, reason: "token '\(token.name)' of '\(user)' has an empty value")
         }
-        var created = Date()
-        if let text = token.created {
+        func instant(_ key: String, _ text: String?) throws -> Date? {
+            guard let text else { return nil }
             guard let date = parseInstant(text) else {
                 throw SimulatorError.usersFile(
                     path: path,
-                    reason: "token '\(token.name)' of '\(user)': created '\(text)' is not an ISO 8601 instant")
+                    reason: "token '\(token.name)' of '\(user)': \(key) '\(text)' is not an ISO 8601 instant")
             }
-            created = date
+            return date
         }
+        let created = try instant("created", token.created) ?? Date()
         if let expires = token.expires, SimulatorState.isoDay(expires) == nil {
             throw SimulatorError.usersFile(
                 path: path, reason: "token '\(token.name)' of '\(user)': expires '\(expires)' is not a yyyy-MM-dd date")
         }
-        var lastUse: Date?
-        if let text = token.lastUsed {
-            guard let date = parseInstant(text) else {
-                throw SimulatorError.usersFile(
-                    path: path,
-                    reason: "token '\(token.name)' of '\(user)': last_used '\(text)' is not an ISO 8601 instant")
-            }
-            lastUse = date
-        }
+        let lastUse = try instant("last_used", token.lastUsed)
         return SimulatedToken(
             name: token.name, uuid: token.uuid?.lowercased() ?? TokenCrypto.newUUID(), value: token.value,
             created: created, expires: token.expires, useCounter: max(0, token.useCount ?? (lastUse == nil ? 0 : 1)),

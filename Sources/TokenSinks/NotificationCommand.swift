@@ -34,11 +34,6 @@ public struct NotificationCommand: Sendable {
         for line in outcome.standardError.lines(redacting: "") {
             logger.info("\(line)", metadata: ["notify": "\(command)", "stream": "stderr"])
         }
-        if outcome.timedOut { throw SinkError.commandTimedOut(command: command, timeout: timeout) }
-        switch outcome.termination {
-        case .exited(0): return
-        case .exited(let status): throw SinkError.commandFailed(command: command, exitCode: status)
-        case .signalled(let signal): throw SinkError.commandKilled(command: command, signal: signal)
-        }
+        try CommandRunner.requireSuccess(outcome, command: command, timeout: timeout)
     }
 }
