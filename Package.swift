@@ -165,6 +165,8 @@ let package = Package(
             dependencies: [
                 "RotatorCLI", "RotatorCore", "InventoryStore", "JenkinsSimulator", "JenkinsAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

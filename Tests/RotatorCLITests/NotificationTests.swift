@@ -39,6 +39,33 @@ struct NotificationTests {
         for secret in scenario.secrets { #expect(!text.contains(secret)) }
     }
 
+    @Test("a webhook gets the JSON with the bearer token from the environment")
+    func webhook() async throws {
+        let receiver = try await WebhookReceiver.start()
+        let scenario = try await RotationScenario.make()
+        defer {
+            Task {
+                await scenario.stop()
+                await receiver.stop()
+            }
+        }
+        try scenario.world.writePolicy(
+            (try String(contentsOfFile: scenario.world.policyPath, encoding: .utf8))
+                + "\nnotify:\n  on: [success]\n  webhook: { url: \"\(receiver.url)\", token_env: HOOK_TOKEN }\n")
+        scenario.world.variables["HOOK_TOKEN"] = "hook-secret-123"
+        let result = await scenario.world.run(["rotate"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let requests = receiver.requests
+        #expect(requests.count == 1)
+        #expect(requests.first?.authorization == "Bearer hook-secret-123")
+        #expect(requests.first?.contentType == "application/json")
+        let payload = try #require(try decodeJSON(requests.first?.body ?? "") as? [String: Any])
+        #expect(payload["rotated"] as? Int == 1)
+        #expect(payload["exit_code"] as? Int == 0)
+        for secret in scenario.secrets { #expect(requests.first?.body.contains(secret) == false) }
+        #expect(!result.stderr.contains("hook-secret-123"))
+    }
+
     @Test("nothing is sent when no event of on: applies")
     func quiet() async throws {
         let world = try TestWorld()
