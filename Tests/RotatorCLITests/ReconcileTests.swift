@@ -116,6 +116,22 @@ struct ReconcileTests {
         #expect(try scenario.world.inventory().token(uuid: scenario.tokens[1].uuid)?.state == .active)
     }
 
+    @Test("in self mode each user reads their own page with the token a file sink holds")
+    func selfMode() async throws {
+        let scenario = try await RotationScenario.make(
+            auth: .selfMode, seeds: [.init(user: "alice", name: "ci", ageDays: 10)])
+        defer { Task { await scenario.stop() } }
+        let probe = try AdminProbe(scenario.simulator)
+        let laptop = try await probe.mint("laptop", for: "alice")
+        let result = await scenario.world.run(["reconcile", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Self.kinds(try Self.rows(result)) == [scenario.tokens[0].uuid: "managed", laptop.uuid: "unmanaged"])
+        try FileManager.default.removeItem(atPath: scenario.tokens[0].sinkPath)
+        let blind = await scenario.world.run(["reconcile", "--format", "json"])
+        #expect(blind.status == 1)
+        #expect((try Self.rows(blind).first?["error"] as? String)?.contains("no file sink holds a token") == true)
+    }
+
     @Test("records each managed token's use; report adds use_count and last_used_days")
     func usage() async throws {
         let scenario = try await RotationScenario.make(
@@ -178,5 +194,13 @@ struct ReconcileTests {
         #expect(try scenario.world.inventory().token(uuid: laptop) == nil)
         let usage = await scenario.world.run(["inventory", "discover", "--controller", "ci"])
         #expect(usage.status == 2)
+        for arguments in [["reconcile"], ["inventory", "discover", "--controller", "ci", "--user", "alice"]] {
+            let missing = await scenario.world.run(
+                arguments + ["--db", scenario.world.path("nope.sqlite"), "--policy", scenario.world.policyPath],
+                withPaths: false)
+            #expect(missing.status == 2)
+            #expect(missing.stderr.contains("no inventory at"))
+            #expect(!FileManager.default.fileExists(atPath: scenario.world.path("nope.sqlite")))
+        }
     }
 }

@@ -37,6 +37,7 @@ extension RotatorCommand.InventoryCommand {
             let path = global.databasePath(env)
             let lock = adopt ? try InventoryLock.acquire(forDatabaseAt: path) : nil
             defer { lock?.release() }
+            if !adopt && !FileManager.default.fileExists(atPath: path) { throw CLIError.missingInventory(path: path) }
             let inventory = try Inventory.open(path: path)
             let nameGlob = name.map(Glob.init)
             let wallClock = env.now()

@@ -4,6 +4,7 @@ import InventoryStore
 import JenkinsAPI
 import Logging
 import RotatorCore
+import TokenSinks
 
 extension RotatorCommand {
     struct Reconcile: EnvironmentCommand {
@@ -11,7 +12,8 @@ extension RotatorCommand {
             abstract: "Compare the inventory with the tokens Jenkins shows on each managed user's security page.",
             discussion: """
                 For each controller, for each user with an active or retiring token there, reads the user's \
-                security page as the controller's auth identity and prints one row per token: managed (known to \
+                security page as the controller's auth identity (in self mode without one: as the user, with a \
+                token of theirs that a file sink holds) and prints one row per token: managed (known to \
                 the inventory), orphan (unknown, but named as the tool names what it mints for that user, or as a \
                 rotation left uncertain), unmanaged (unknown, any other name: never touched), missing (in the \
                 inventory, not in Jenkins). Records each managed token's use count and last use for `report`. \
@@ -38,6 +40,8 @@ extension RotatorCommand {
             // Changes to tokens take the run lock, as rotate does; reading pages and recording usage do not.
             let lock = revokeOrphans || forgetMissing ? try InventoryLock.acquire(forDatabaseAt: path) : nil
             defer { lock?.release() }
+            // An audit of a mistyped path must not create an empty inventory and report nothing.
+            guard FileManager.default.fileExists(atPath: path) else { throw CLIError.missingInventory(path: path) }
             let inventory = try Inventory.open(path: path)
             let tokens = try inventory.tokens(includeRevoked: true)
             let unfinished = try inventory.unfinishedRotations()
@@ -100,9 +104,13 @@ extension RotatorCommand {
             switch controller.credential {
             case .failure(let error): return failed("\(error)")
             case .success(nil):
-                return failed(
-                    "reconcile reads security pages as the controller's auth identity; controller \(id) has no auth "
-                        + "block (self mode): add one with Overall/Administer")
+                // Self mode: the user reads their own page with a token of theirs that a file sink holds.
+                guard let own = ownCredential(user: user, controller: id, context) else {
+                    return failed(
+                        "controller \(id) has no auth block (self mode) and no file sink holds a token of \(user): "
+                            + "put one there, or give the controller an auth identity with Overall/Administer")
+                }
+                credential = own
             case .success(let resolved?): credential = resolved
             }
             let listed: [ListedToken]
@@ -177,6 +185,21 @@ extension RotatorCommand {
                 }
             }
             return findings
+        }
+
+        /// In self mode, a token of `user` read from its rule's first file sink.
+        private func ownCredential(user: String, controller: String, _ context: Context) -> JenkinsCredential? {
+            let live = context.tokens.filter { $0.controller == controller && $0.user == user && $0.state != .revoked }
+            for token in live {
+                let rule = context.policy.resolve(controller: controller, user: user, name: token.name)
+                let values = PlaceholderValues(
+                    name: token.name, user: user, controller: controller, rotationInstant: context.now, rotation: "")
+                guard let sink = try? SinkFactory.firstFileSink(in: rule.settings.deliver, values: values),
+                    let value = try? sink.heldValue()
+                else { continue }
+                return JenkinsCredential(user: user, secret: value, kind: .apiToken)
+            }
+            return nil
         }
     }
 }
