@@ -102,6 +102,23 @@ struct ReconcileTests {
         #expect(again.status == 0, "\(again.stdout)")
     }
 
+    @Test(
+        "a revoke that Jenkins answers 200 without removing the token, or that fails, leaves the orphan failed",
+        arguments: ["revoke:revoke-noop", "revoke:status=500"])
+    func revokeNotConfirmed(fault: String) async throws {
+        let (scenario, orphan, _) = try await Self.plantedScenario()
+        defer { Task { await scenario.stop() } }
+        try await scenario.simulator.addFault(fault)
+        let result = await scenario.world.run(["reconcile", "--revoke-orphans", "--format", "json"])
+        #expect(result.status == 1)
+        let row = try #require(try Self.rows(result).first { $0["uuid"] as? String == orphan })
+        #expect(row["action"] as? String == "failed")
+        let error = row["error"] as? String ?? ""
+        #expect(error.contains(fault.hasSuffix("noop") ? "still lists" : "revoke failed"), "\(error)")
+        #expect(await scenario.jenkinsTokens(of: "alice").contains { $0.uuid == orphan })
+        #expect(try scenario.world.inventory().events(tokenUUID: orphan).isEmpty)
+    }
+
     @Test("a page without the API-token section fails that user (exit 1); nothing is called missing or forgotten")
     func noSection() async throws {
         let (scenario, _, _) = try await Self.plantedScenario()

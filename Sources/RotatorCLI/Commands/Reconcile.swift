@@ -145,13 +145,6 @@ extension RotatorCommand {
                         try await controller.client.revokeToken(user: user, uuid: uuid, as: credential)
                         findings[index].action = .revoked
                         revokedAny = true
-                        _ = try context.inventory.appendEvent(
-                            InventoryEvent(
-                                at: context.now, controller: id, user: user, name: finding.name, uuid: uuid,
-                                kind: "reconcile.orphan_revoked",
-                                message: "orphan revoked by reconcile --revoke-orphans (unknown to the inventory)"))
-                        logger.notice(
-                            "revoked an orphan token", metadata: ["token": "\(finding.name)", "uuid": "\(uuid)"])
                     } catch {
                         findings[index].action = .failed
                         findings[index].error = "revoke failed: \(error)"
@@ -182,6 +175,17 @@ extension RotatorCommand {
                     for index in findings.indices where findings[index].action == .revoked {
                         findings[index].error = "revoked, but the page could not be read again to confirm: \(error)"
                     }
+                }
+                for finding in findings where finding.action == .revoked {
+                    _ = try context.inventory.appendEvent(
+                        InventoryEvent(
+                            at: context.now, controller: id, user: user, name: finding.name, uuid: finding.uuid,
+                            kind: "reconcile.orphan_revoked",
+                            message: "orphan revoked by reconcile --revoke-orphans (unknown to the inventory)"
+                                + (finding.error.map { "; \($0)" } ?? "")))
+                    logger.notice(
+                        "revoked an orphan token",
+                        metadata: ["token": "\(finding.name)", "uuid": "\(finding.uuid ?? "")"])
                 }
             }
             return findings
