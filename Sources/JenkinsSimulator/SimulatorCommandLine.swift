@@ -9,7 +9,7 @@ public enum SimulatorCommandLine {
         USAGE: jenkins-sim [--port N] [--host H] [--users FILE] [--jenkins-version V] [--admin-can-generate]
                            [--csrf on|off] [--exclude-session-id] [--session-timeout DUR] [--latency DUR]
                            [--fault SPEC]... [--tls-cert PEM --tls-key PEM] [--crumb-field NAME]
-                           [--prefix /PATH]
+                           [--prefix /PATH] [--no-people-plugin]
 
         A faithful fake Jenkins for testing API-token clients. Prints its base URL as the first line of stdout,
         then serves until SIGINT or SIGTERM.
@@ -35,6 +35,7 @@ public enum SimulatorCommandLine {
           --crumb-field NAME     Crumb request field (default Jenkins-Crumb).
           --prefix /PATH         Serve Jenkins under a context path, e.g. /jenkins (the first line then reads
                                  http://127.0.0.1:PORT/jenkins/); /_sim/ stays at the root.
+          --no-people-plugin     From 2.452 the people API needs the People View plugin: answer 404 there.
           -h, --help             Show this help.
 
         Test-only inspection (JSON, not Jenkins): GET /_sim/state, GET /_sim/requests, POST /_sim/requests/reset,
@@ -90,6 +91,7 @@ public enum SimulatorCommandLine {
                 }
                 configuration.jenkinsVersion = text
             case "--admin-can-generate": configuration.adminCanGenerate = true
+            case "--no-people-plugin": configuration.peopleViewPlugin = false
             case "--exclude-session-id": configuration.crumbExcludesSessionID = true
             case "--csrf":
                 switch try value(for: option) {

@@ -34,6 +34,9 @@ public struct SimulatorConfiguration: Sendable {
     public var contextPath: String
     /// The credentials plugin's stores at start (`credentials:` of the users file).
     public var credentials: [SimulatedCredential]
+    /// Whether the People View plugin is installed: from 2.452 it serves `/asynchPeople/` and `/people/`
+    /// (core Jenkins did before). Default true.
+    public var peopleViewPlugin: Bool
 
     /// Creates a configuration; every parameter has the default a plain Jenkins would have.
     public init(
@@ -51,7 +54,8 @@ public struct SimulatorConfiguration: Sendable {
         crumbField: String = "Jenkins-Crumb",
         timeZone: TimeZone = .current,
         contextPath: String = "",
-        credentials: [SimulatedCredential] = []
+        credentials: [SimulatedCredential] = [],
+        peopleViewPlugin: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -68,6 +72,7 @@ public struct SimulatorConfiguration: Sendable {
         self.timeZone = timeZone
         self.contextPath = contextPath
         self.credentials = credentials
+        self.peopleViewPlugin = peopleViewPlugin
     }
 
     /// Turns `jenkins`, `/jenkins/` or `/jenkins` into `/jenkins`; `/` and empty into empty (Jenkins at the root).

@@ -166,6 +166,7 @@ extension SimulatorState {
     /// `View.UserInfo` per user, each with its exported `user`. Without `tree=` a user carries no `id`
     /// (jenkins-api.md §15); `tree=users[user[id]]` (or `[id,fullName]`) asks for it.
     func people(_ request: SimulatedRequest, caller: Caller) -> SimulatedResponse {
+        if version.isAtLeast(452) && !configuration.peopleViewPlugin { return pages.notFound() }
         let rest = Array(request.segments.dropFirst())
         guard rest.count == 2, rest[0] == "api" else {
             if rest.isEmpty {

@@ -84,6 +84,16 @@ struct CredentialStoreClientTests {
         }
     }
 
+    @Test("from 2.452 without the People View plugin the people API is a clear error")
+    func noPeoplePlugin() async throws {
+        var configuration = Self.configuration()
+        configuration.peopleViewPlugin = false
+        try await Harness.run(configuration) { jenkins in
+            let error = await expectJenkinsError { _ = try await jenkins.client.listUserIDs(as: Seed.alice) }
+            #expect(error.map { "\($0)" }?.contains("People View plugin") == true)
+        }
+    }
+
     @Test("the people API lists every user id")
     func people() async throws {
         try await Harness.run(Self.configuration(contextPath: "/jenkins")) { jenkins in

@@ -32,6 +32,18 @@ struct PeopleTests {
         }
     }
 
+    @Test("from 2.452 it needs the People View plugin; before, core serves it", arguments: ["2.451", "2.452"])
+    func plugin(version: String) async throws {
+        let configuration = Harness.configuration {
+            $0.jenkinsVersion = version
+            $0.peopleViewPlugin = false
+        }
+        try await Harness.with(configuration) { (sim: Harness) async throws in
+            let status = try await sim.send(.GET, "asynchPeople/api/json", as: Harness.alice).status
+            #expect(status == (version == "2.451" ? 200 : 404))
+        }
+    }
+
     @Test("it needs Overall/Read")
     func permissions() async throws {
         try await Harness.with { (sim: Harness) async throws in
