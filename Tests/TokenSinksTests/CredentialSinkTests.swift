@@ -147,4 +147,19 @@ struct CredentialSinkTests {
         factory.credentialStores = [:]
         #expect(throws: SinkError.self) { try factory.makeSink(config, values: values) }
     }
+
+    @Test("without stores of its own, the factory takes those the command set for the work in progress")
+    func taskLocalStores() async throws {
+        let factory = SinkFactory(logger: Logger(label: "test"))
+        let config = SinkConfig.jenkinsCredential(
+            JenkinsCredentialSinkConfig(controller: "agents", id: "{user}-token", kind: .secretText))
+        let values = PlaceholderValues(
+            name: "ci", user: "alice", controller: "ci", rotationInstant: Date(), rotation: "7")
+        #expect(throws: SinkError.self) { try factory.makeSink(config, values: values) }
+        let stores = ["agents": CredentialStoreEndpoint(api: FakeCredentialStore([:]), credential: nil)]
+        try await CredentialStores.$current.withValue(stores) {
+            let sink = try await Task { try factory.makeSink(config, values: values) }.value
+            #expect((sink as? JenkinsCredentialSink)?.location.id == "alice-token")
+        }
+    }
 }
