@@ -59,6 +59,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -81,6 +82,7 @@ let package = Package(
             resources: [
                 .embedInCode("../../migrations/0001_create_inventory.sql"),
                 .embedInCode("../../migrations/0002_index_active_tokens_by_age.sql"),
+                .embedInCode("../../migrations/0003_add_token_usage.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -144,6 +146,7 @@ let package = Package(
             name: "JenkinsSimulatorTests",
             dependencies: [
                 "JenkinsSimulator",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -155,6 +158,7 @@ let package = Package(
             name: "JenkinsAPITests",
             dependencies: [
                 "JenkinsAPI", "JenkinsSimulator", "RotatorCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -166,6 +170,9 @@ let package = Package(
             name: "RotatorCLITests",
             dependencies: [
                 "RotatorCLI", "RotatorCore", "InventoryStore", "JenkinsSimulator", "JenkinsAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

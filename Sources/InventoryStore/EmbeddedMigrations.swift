@@ -14,6 +14,7 @@ enum EmbeddedMigrations {
     static let all: [Migration] = [
         Migration(id: "0001_create_inventory", sql: PackageResources._001_create_inventory_sql),
         Migration(id: "0002_index_active_tokens_by_age", sql: PackageResources._002_index_active_tokens_by_age_sql),
+        Migration(id: "0003_add_token_usage", sql: PackageResources._003_add_token_usage_sql),
     ]
 
     static var migrator: DatabaseMigrator {

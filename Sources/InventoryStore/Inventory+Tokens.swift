@@ -191,12 +191,14 @@ extension Inventory {
         try db.cachedStatement(
             sql: """
                 INSERT INTO tokens (controller, user, name, uuid, created, state, fingerprint, replaced_by,
-                revoke_after, revoked_at, last_rotated, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                revoke_after, revoked_at, last_rotated, added_at, use_count, last_used)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             token.controller, token.user, token.name, token.uuid.lowercased(), stored(token.created),
             token.state.rawValue, token.fingerprint, token.replacedBy?.lowercased(), stored(token.revokeAfter),
-            stored(token.revokedAt), stored(token.lastRotated), stored(addedAt),
+            stored(token.revokedAt), stored(token.lastRotated), stored(addedAt), token.useCount,
+            stored(token.lastUsed),
         ])
     }
 }

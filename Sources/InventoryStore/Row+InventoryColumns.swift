@@ -45,7 +45,7 @@ func stored(_ date: Date?) -> String? {
 extension InventoryToken {
     static let selectColumns = """
         SELECT controller, user, name, uuid, created, state, fingerprint, replaced_by, revoke_after, revoked_at, \
-        last_rotated FROM tokens
+        last_rotated, use_count, last_used FROM tokens
         """
 
     init(inventoryRow row: Row, path: String) throws {
@@ -60,7 +60,9 @@ extension InventoryToken {
             replacedBy: try row.decode(atIndex: 7),
             revokeAfter: try row.instant(atIndex: 8, table: "tokens", column: "revoke_after", path: path),
             revokedAt: try row.instant(atIndex: 9, table: "tokens", column: "revoked_at", path: path),
-            lastRotated: try row.instant(atIndex: 10, table: "tokens", column: "last_rotated", path: path)
+            lastRotated: try row.instant(atIndex: 10, table: "tokens", column: "last_rotated", path: path),
+            useCount: try row.decode(atIndex: 11),
+            lastUsed: try row.instant(atIndex: 12, table: "tokens", column: "last_used", path: path)
         )
     }
 

@@ -85,7 +85,8 @@ extension JenkinsClient {
     }
 
     /// The tokens listed on `/user/<user>/security/`, or on `/user/<user>/configure` for Jenkins
-    /// before 2.468 (which answers 404 for `security/`). Names and uuids only: Jenkins shows no values.
+    /// before 2.468 (which answers 404 for `security/`). Names, uuids, and the creation and usage the page
+    /// shows; never values. A page without the API-token section throws: it is no evidence of "no tokens".
     public func listTokens(user: String, as credential: JenkinsCredential) async throws -> [ListedToken] {
         var request = JenkinsRequest(
             method: .GET, path: userPath(user) + "security/", credential: credential, step: "listTokens")
@@ -97,13 +98,14 @@ extension JenkinsClient {
         guard response.status == 200 else {
             throw ResponseClassifier.failure(for: response, request: request, targetUser: user)
         }
-        let tokens = TokenPageScraper.tokens(inPage: response.bodyText)
-        // Any Jenkins security page talks about API tokens; a page that does not is a proxy's or a login form.
-        if tokens.isEmpty, response.bodyText.range(of: "token", options: .caseInsensitive) == nil {
+        // Only the API-token section proves what the user holds: a page without it (a proxy's or a plugin's
+        // rendering, a login form) is never "no tokens".
+        guard let page = TokenPageScraper.page(response.bodyText) else {
             throw JenkinsClientError.malformedResponse(
-                response.site, expected: "the user's security page", detail: ResponseClassifier.describeBody(response),
-                responseMayBeLost: false)
+                response.site, expected: "the API-token section (div.token-list) of the user's security page",
+                detail: ResponseClassifier.describeBody(response), responseMayBeLost: false)
         }
+        let tokens = page.tokens
         requestLogger(request).debug(
             "listed API tokens", metadata: ["user": .string(user), "count": .stringConvertible(tokens.count)])
         return tokens

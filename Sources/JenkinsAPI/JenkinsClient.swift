@@ -129,6 +129,8 @@ struct JenkinsRequest: Sendable {
     var path: String
     var query: String?
     var form: [(String, String)]?
+    /// An XML document to send (`application/xml`); it may hold a secret, so it is never logged.
+    var xmlBody: Secret?
     var credential: JenkinsCredential?
     /// What the call is for, in logs: `crumb`, `generate`, `revoke`, `whoAmI`, `version`, `listTokens`.
     var step: String
@@ -280,6 +282,11 @@ extension JenkinsClient {
         if let form = request.form {
             let body = URLEncoding.form(form)
             http.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            http.headers.add(name: "Content-Length", value: String(body.utf8.count))
+            http.body = .bytes(ByteBuffer(string: body))
+        } else if let xmlBody = request.xmlBody {
+            let body = xmlBody.reveal()
+            http.headers.add(name: "Content-Type", value: "application/xml; charset=utf-8")
             http.headers.add(name: "Content-Length", value: String(body.utf8.count))
             http.body = .bytes(ByteBuffer(string: body))
         } else if request.method == .POST {

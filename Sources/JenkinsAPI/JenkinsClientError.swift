@@ -60,6 +60,8 @@ public enum JenkinsClientError: JenkinsFailure, Equatable {
     case malformedResponse(RequestSite, expected: String, detail: String, responseMayBeLost: Bool)
     /// HTTP 200 carrying `{"status":"error","message":…}`.
     case jenkinsReportedError(RequestSite, message: String)
+    /// HTTP 404 for a credential of the credentials plugin: no such id in that store and domain.
+    case unknownCredential(RequestSite, id: String)
 
     public var site: RequestSite {
         switch self {
@@ -68,7 +70,8 @@ public enum JenkinsClientError: JenkinsFailure, Equatable {
             .unknownUser(let site, _), .loginRequired(let site), .untrustedCertificate(let site, _),
             .tlsFailure(let site, _), .timeout(let site, _, _), .connectionRefused(let site, _),
             .connectionLost(let site, _, _), .serverError(let site, _, _), .unexpectedStatus(let site, _),
-            .malformedResponse(let site, _, _, _), .jenkinsReportedError(let site, _):
+            .malformedResponse(let site, _, _, _), .jenkinsReportedError(let site, _),
+            .unknownCredential(let site, _):
             return site
         }
     }
@@ -170,6 +173,9 @@ public enum JenkinsClientError: JenkinsFailure, Equatable {
                 + "login page)?" + (lost ? lostNote : "")
         case .jenkinsReportedError(_, let message):
             return "\(site): Jenkins answered with an error: \(message)"
+        case .unknownCredential(_, let id):
+            return "\(site): there is no credential '\(id)' in that store and domain (HTTP 404). token-rotator never "
+                + "creates one: create it once by hand, or fix the sink's store, domain or id."
         }
     }
 

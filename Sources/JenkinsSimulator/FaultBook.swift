@@ -7,6 +7,7 @@ struct FaultBook: Sendable {
         var drop = false
         var commitThen500 = false
         var revokeNoop = false
+        var noTokenSection = false
         var hold: HoldPoint?
     }
 
@@ -67,6 +68,7 @@ struct FaultBook: Sendable {
             case .drop: decision.drop = true
             case .commitThen500: decision.commitThen500 = true
             case .revokeNoop: decision.revokeNoop = true
+            case .noTokenSection: decision.noTokenSection = true
             case .slow(let duration): decision.delay += duration
             case .hold(let afterCommit): decision.hold = decision.hold ?? (afterCommit ? .afterCommit : .beforeCommit)
             }

@@ -6,6 +6,8 @@ struct JenkinsPages: Sendable {
     let version: JenkinsVersionNumber
     /// The 8-hex `X-Jenkins-Session` value of this simulator run.
     let instanceSession: String
+    /// The servlet context path (`/jenkins`), or empty.
+    var contextPath = ""
 
     static let htmlType = "text/html;charset=utf-8"
     static let apiJSONType = "application/json;charset=utf-8"
@@ -68,10 +70,11 @@ struct JenkinsPages: Sendable {
             return containerError(status: 403, message: "Forbidden", uri: request.path)
         }
         let from = Self.formEncode(request.pathAndQuery)
-        let url = "/login?from=\(from)"
+        let url = "\(contextPath)/login?from=\(from)"
         let body =
             "<html><head><meta http-equiv='refresh' content='1;url=\(url)'/>"
-            + "<script id='redirect' data-redirect-url='\(url)' src='/static/5a7c1b2e/scripts/redirect.js'></script>"
+            + "<script id='redirect' data-redirect-url='\(url)' src='\(contextPath)/static/5a7c1b2e/scripts/redirect.js'>"
+            + "</script>"
             + "</head><body style='background-color:white; color:white;'>\n\nAuthentication required\n<!--\n-->\n\n"
             + "</body></html>" + String(repeating: " ", count: 300)
         return SimulatedResponse(
@@ -144,7 +147,8 @@ struct JenkinsPages: Sendable {
     /// Wraps content the way `l:layout` pages look, enough for scrapers and people.
     func layout(title: String, content: String) -> String {
         """
-        <!DOCTYPE html><html class=""><head resURL="/static/5a7c1b2e" data-rooturl="" data-resurl="/static/5a7c1b2e" \
+        <!DOCTYPE html><html class=""><head resURL="\(contextPath)/static/5a7c1b2e" data-rooturl="\(contextPath)" \
+        data-resurl="\(contextPath)/static/5a7c1b2e" \
         data-version="\(version)"><title>\(HTMLText.escape(title))</title></head><body id="jenkins" \
         class="yui-skin-sam two-column jenkins-\(version)"><div id="page-body" class="app-page-body">\
         <div id="main-panel">\(content)</div></div></body></html>
@@ -170,15 +174,29 @@ struct JenkinsPages: Sendable {
     }
 }
 
-/// The two permissions the simulator checks, with their ids and implication chains.
+/// The permissions the simulator checks, with their ids and implication chains.
 enum JenkinsPermission: Sendable {
     case read
     case administer
+    /// `CredentialsProvider.VIEW`, implied by Update (and so by Administer).
+    case credentialsView
+    /// `CredentialsProvider.UPDATE`, implied by Administer.
+    case credentialsUpdate
+    /// `CredentialsProvider.CREATE`, implied by Administer.
+    case credentialsCreate
+    /// `CredentialsProvider.DELETE`, implied by Administer.
+    case credentialsDelete
+
+    private static let credentialsOwner = "com.cloudbees.plugins.credentials.CredentialsProvider"
 
     var id: String {
         switch self {
         case .read: return "hudson.model.Hudson.Read"
         case .administer: return "hudson.model.Hudson.Administer"
+        case .credentialsView: return Self.credentialsOwner + ".View"
+        case .credentialsUpdate: return Self.credentialsOwner + ".Update"
+        case .credentialsCreate: return Self.credentialsOwner + ".Create"
+        case .credentialsDelete: return Self.credentialsOwner + ".Delete"
         }
     }
 
@@ -186,6 +204,10 @@ enum JenkinsPermission: Sendable {
         switch self {
         case .read: return "Overall/Read"
         case .administer: return "Overall/Administer"
+        case .credentialsView: return "Credentials/View"
+        case .credentialsUpdate: return "Credentials/Update"
+        case .credentialsCreate: return "Credentials/Create"
+        case .credentialsDelete: return "Credentials/Delete"
         }
     }
 
@@ -193,6 +215,8 @@ enum JenkinsPermission: Sendable {
         switch self {
         case .read: return ["hudson.security.Permission.GenericRead", "hudson.model.Hudson.Administer"]
         case .administer: return []
+        case .credentialsView: return [Self.credentialsOwner + ".Update", "hudson.model.Hudson.Administer"]
+        case .credentialsUpdate, .credentialsCreate, .credentialsDelete: return ["hudson.model.Hudson.Administer"]
         }
     }
 }

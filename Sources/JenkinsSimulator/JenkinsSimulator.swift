@@ -17,7 +17,8 @@ import Synchronization
 /// // point a client at simulator.baseURL …
 /// ```
 public final class JenkinsSimulator: Sendable {
-    /// Base URL ending in `/`, e.g. `http://127.0.0.1:49152/`.
+    /// Base URL ending in `/`, e.g. `http://127.0.0.1:49152/`, or `http://127.0.0.1:49152/jenkins/` under a
+    /// context path.
     public let baseURL: URL
     /// The bound port.
     public let port: Int
@@ -57,7 +58,7 @@ public final class JenkinsSimulator: Sendable {
         }
         let responder = SimulatorResponder(
             state: state, latency: configuration.latency, crumbField: crumbField,
-            scheme: configuration.tls == nil ? "http" : "https")
+            scheme: configuration.tls == nil ? "http" : "https", contextPath: state.contextPath)
         let bound = BoundPort()
         let app = Application(
             responder: responder,
@@ -86,7 +87,7 @@ public final class JenkinsSimulator: Sendable {
         }
         let scheme = configuration.tls == nil ? "http" : "https"
         let hostForURL = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        guard let baseURL = URL(string: "\(scheme)://\(hostForURL):\(port)/") else {
+        guard let baseURL = URL(string: "\(scheme)://\(hostForURL):\(port)\(state.contextPath)/") else {
             throw SimulatorError.startFailed(reason: "cannot form a URL from host \(configuration.host)")
         }
         return JenkinsSimulator(
@@ -123,6 +124,9 @@ public final class JenkinsSimulator: Sendable {
 
     /// The tokens a user holds now (never their values).
     public func tokens(of user: String) async -> [TokenSnapshot] { await state.tokens(of: user) }
+
+    /// Every credential of the credentials plugin's stores: redacted XML and a digest of the secret, never the secret.
+    public func credentials() async -> [CredentialSnapshot] { await state.credentialSnapshots() }
 
     /// How many requests reached an endpoint since the start or the last ``resetCounters()``.
     public func requestCount(_ endpoint: SimulatorEndpoint) async -> Int { await state.requestCount(endpoint) }

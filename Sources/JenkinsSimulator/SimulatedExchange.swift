@@ -3,10 +3,16 @@ import Foundation
 /// A request reduced to what the simulator's logic needs, decoupled from Hummingbird.
 struct SimulatedRequest: Sendable {
     var method: String
-    /// Raw path, without the query string.
+    /// Raw path, without the query string (the context path included).
     var path: String
-    /// Percent-decoded, non-empty path segments.
+    /// Percent-decoded, non-empty path segments below the context path (below the root for `/_sim/`).
     var segments: [String]
+    /// The servlet context path, e.g. `/jenkins`, or empty.
+    var contextPath: String = ""
+    /// A test-only `/_sim/` request (always at the root, whatever the context path).
+    var isSimulatorAPI = false
+    /// A path outside the context path: the container answers 404 before Jenkins sees it.
+    var outsideContext = false
     /// Raw query string, if any.
     var query: String?
     /// The `Host` header, used for absolute URLs in api answers.
@@ -25,7 +31,7 @@ struct SimulatedRequest: Sendable {
 
     func parameter(_ name: String) -> String? { parameters.first { $0.name == name }?.value }
 
-    var rootURL: String { "\(scheme)://\(host)/" }
+    var rootURL: String { "\(scheme)://\(host)\(contextPath)/" }
 
     var pathAndQuery: String { query.map { "\(path)?\($0)" } ?? path }
 }

@@ -38,17 +38,27 @@ public struct SimulatedToken: Sendable, Equatable {
     public var created: Date
     /// Last valid day (`yyyy-MM-dd`, inclusive), or nil for a token that never expires.
     public var expires: String?
+    /// Successful authentications so far (`ApiTokenStats.SingleTokenStats#useCounter`).
+    public var useCounter: Int
+    /// The last successful authentication, nil for never.
+    public var lastUseDate: Date?
+    /// A token migrated from the legacy system: no creation date, the card carries `legacy-token`.
+    public var legacy: Bool
 
     /// Creates a seeded token.
     public init(
         name: String, uuid: String = UUID().uuidString.lowercased(), value: String,
-        created: Date = Date(), expires: String? = nil
+        created: Date = Date(), expires: String? = nil, useCounter: Int = 0, lastUseDate: Date? = nil,
+        legacy: Bool = false
     ) {
         self.name = name
         self.uuid = uuid
         self.value = value
         self.created = created
         self.expires = expires
+        self.useCounter = useCounter
+        self.lastUseDate = lastUseDate
+        self.legacy = legacy
     }
 }
 

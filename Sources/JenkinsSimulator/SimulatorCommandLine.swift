@@ -9,7 +9,7 @@ public enum SimulatorCommandLine {
         USAGE: jenkins-sim [--port N] [--host H] [--users FILE] [--jenkins-version V] [--admin-can-generate]
                            [--csrf on|off] [--exclude-session-id] [--session-timeout DUR] [--latency DUR]
                            [--fault SPEC]... [--tls-cert PEM --tls-key PEM] [--crumb-field NAME]
-                           [--stop-on-stdin-eof]
+                           [--stop-on-stdin-eof] [--prefix /PATH] [--no-people-plugin]
 
         A faithful fake Jenkins for testing API-token clients. Prints its base URL as the first line of stdout,
         then serves until SIGINT or SIGTERM.
@@ -17,7 +17,8 @@ public enum SimulatorCommandLine {
         OPTIONS:
           --port N               Port to listen on; 0 picks a free port (default 0).
           --host H               Interface to bind (default 127.0.0.1).
-          --users FILE           YAML users file (users: [{id, password, admin, read, tokens: [...]}]).
+          --users FILE           YAML users file (users: [{id, password, admin, read, tokens: [...]}],
+                                 credentials: [{store, id, kind, username, secret, ...}]).
           --jenkins-version V    Jenkins version to imitate (default 2.555.1).
           --admin-can-generate   Let administrators generate tokens for other users.
           --csrf on|off          CSRF protection (crumbs); default on.
@@ -26,16 +27,21 @@ public enum SimulatorCommandLine {
           --latency DUR          Delay added to every request (default 0), e.g. 5ms.
           --fault SPEC           Inject a fault, repeatable: ENDPOINT:ACTION[,count=N|nth=N|rate=P|seed=S],
                                  e.g. generate:status=503,count=2, generate:drop,nth=1, any:slow=200ms,
-                                 revoke:revoke-noop, generate:hold. Endpoints: generate, revoke, revokeAll,
-                                 revokeAllExcept, rename, addFixedToken, whoami, crumb, security, api, any.
+                                 revoke:revoke-noop, generate:hold, security:no-section. Endpoints: generate,
+                                 revoke, revokeAll, revokeAllExcept, rename, addFixedToken, whoami, crumb,
+                                 security, api, people, credentials, any.
           --tls-cert PEM         Serve HTTPS with this certificate chain (needs --tls-key).
           --tls-key PEM          Private key for --tls-cert.
           --crumb-field NAME     Crumb request field (default Jenkins-Crumb).
           --stop-on-stdin-eof    Also stop when standard input ends (a parent's pipe closes when the parent dies).
+          --prefix /PATH         Serve Jenkins under a context path, e.g. /jenkins (the first line then reads
+                                 http://127.0.0.1:PORT/jenkins/); /_sim/ stays at the root.
+          --no-people-plugin     From 2.452 the people API needs the People View plugin: answer 404 there.
           -h, --help             Show this help.
 
         Test-only inspection (JSON, not Jenkins): GET /_sim/state, GET /_sim/requests, POST /_sim/requests/reset,
-        POST /_sim/sessions/expire, GET|POST|DELETE /_sim/faults, GET /_sim/held, POST /_sim/release.
+        POST /_sim/sessions/expire, GET|POST|DELETE /_sim/faults, GET /_sim/held, POST /_sim/release,
+        GET /_sim/credentials (redacted XML and the SHA-256 of each stored secret).
         """
 
     /// What the arguments ask for.
@@ -73,7 +79,12 @@ public enum SimulatorCommandLine {
                 }
                 configuration.port = port
             case "--host": configuration.host = try value(for: option)
-            case "--users": configuration.users = try UsersFile.load(path: try value(for: option))
+            case "--users":
+                let contents = try UsersFile.loadContents(path: try value(for: option))
+                configuration.users = contents.users
+                configuration.credentials = contents.credentials
+            case "--prefix":
+                configuration.contextPath = try SimulatorConfiguration.normalizedContextPath(try value(for: option))
             case "--jenkins-version":
                 let text = try value(for: option)
                 guard JenkinsVersionNumber(text) != nil else {
@@ -81,6 +92,7 @@ public enum SimulatorCommandLine {
                 }
                 configuration.jenkinsVersion = text
             case "--admin-can-generate": configuration.adminCanGenerate = true
+            case "--no-people-plugin": configuration.peopleViewPlugin = false
             case "--exclude-session-id": configuration.crumbExcludesSessionID = true
             case "--stop-on-stdin-eof": configuration.stopsAtEndOfStandardInput = true
             case "--csrf":

@@ -32,6 +32,14 @@ public struct SimulatorConfiguration: Sendable {
     /// `jenkins-sim --stop-on-stdin-eof`: the process also stops when its standard input reaches end of file, so
     /// that a parent holding the other end of a pipe takes the simulator with it however it ends (a crash, SIGKILL).
     public var stopsAtEndOfStandardInput = false
+    /// The servlet context path (`--prefix /jenkins`): every Jenkins URL lives under it, `/_sim/` stays at the
+    /// root. Empty (the default) serves Jenkins at `/`.
+    public var contextPath: String
+    /// The credentials plugin's stores at start (`credentials:` of the users file).
+    public var credentials: [SimulatedCredential]
+    /// Whether the People View plugin is installed: from 2.452 it serves `/asynchPeople/` and `/people/`
+    /// (core Jenkins did before). Default true.
+    public var peopleViewPlugin: Bool
 
     /// Creates a configuration; every parameter has the default a plain Jenkins would have.
     public init(
@@ -47,7 +55,10 @@ public struct SimulatorConfiguration: Sendable {
         faults: [SimulatorFault] = [],
         tls: SimulatorTLS? = nil,
         crumbField: String = "Jenkins-Crumb",
-        timeZone: TimeZone = .current
+        timeZone: TimeZone = .current,
+        contextPath: String = "",
+        credentials: [SimulatedCredential] = [],
+        peopleViewPlugin: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -62,6 +73,19 @@ public struct SimulatorConfiguration: Sendable {
         self.tls = tls
         self.crumbField = crumbField
         self.timeZone = timeZone
+        self.contextPath = contextPath
+        self.credentials = credentials
+        self.peopleViewPlugin = peopleViewPlugin
+    }
+
+    /// Turns `jenkins`, `/jenkins/` or `/jenkins` into `/jenkins`; `/` and empty into empty (Jenkins at the root).
+    public static func normalizedContextPath(_ text: String) throws -> String {
+        let trimmed = text.split(separator: "/", omittingEmptySubsequences: true)
+        guard !trimmed.isEmpty else { return "" }
+        for segment in trimmed where segment == "_sim" || segment == "." || segment == ".." {
+            throw SimulatorError.usage("--prefix cannot contain '\(segment)'")
+        }
+        return "/" + trimmed.joined(separator: "/")
     }
 }
 

@@ -5,11 +5,13 @@
 /// ```
 /// FAULT    := ENDPOINT ":" ACTION ("," OPTION)*
 /// ENDPOINT := generate | revoke | revokeAll | revokeAllExcept | rename | addFixedToken
-///           | whoami | crumb | security | api | any
+///           | whoami | crumb | security | api | people | credentials | any
 /// ACTION   := status=CODE   answer CODE (an empty body) without doing anything
 ///           | drop          do the work (commit), then close the connection without a response
 ///           | commit-500    do the work, then answer 500 instead of the real response
 ///           | revoke-noop   answer revoke's 200 but revoke nothing
+///           | no-section    serve the security page without its API-token section (as when a plugin or a
+///                           proxy changes the page): a client must not read that as "no tokens"
 ///           | slow=DUR      wait DUR before answering (5ms, 2s, …)
 ///           | hold          do the work, then hold the request open until released (or the simulator stops)
 ///           | hold-before   hold the request open before doing the work; once released it is processed normally
@@ -35,6 +37,8 @@ public struct SimulatorFault: Sendable, Equatable, CustomStringConvertible {
         case commitThen500
         /// Answer revoke's 200 without revoking.
         case revokeNoop
+        /// Serve the security page without the API-token section.
+        case noTokenSection
         /// Delay the answer.
         case slow(Duration)
         /// Hold the request open until released; `afterCommit` decides whether the effect happens first.
@@ -57,7 +61,7 @@ public struct SimulatorFault: Sendable, Equatable, CustomStringConvertible {
     /// Endpoint names a fault may target.
     public static let endpoints: Set<String> = [
         "generate", "revoke", "revokeAll", "revokeAllExcept", "rename", "addFixedToken",
-        "whoami", "crumb", "security", "api", "any",
+        "whoami", "crumb", "security", "api", "people", "credentials", "any",
     ]
 
     /// Creates a fault; prefer ``parse(_:)`` for specs written by people.
@@ -117,6 +121,7 @@ public struct SimulatorFault: Sendable, Equatable, CustomStringConvertible {
         case "drop": return .drop
         case "commit-500": return .commitThen500
         case "revoke-noop": return .revokeNoop
+        case "no-section": return .noTokenSection
         case "hold": return .hold(afterCommit: true)
         case "hold-before": return .hold(afterCommit: false)
         default: break
@@ -134,7 +139,9 @@ public struct SimulatorFault: Sendable, Equatable, CustomStringConvertible {
                 throw fail("slow needs a duration such as 200ms")
             }
         }
-        throw fail("unknown action '\(text)' (status=CODE, drop, commit-500, revoke-noop, slow=DUR, hold, hold-before)")
+        throw fail(
+            "unknown action '\(text)' (status=CODE, drop, commit-500, revoke-noop, no-section, slow=DUR, hold, hold-before)"
+        )
     }
 
     /// The fault written back in the grammar above.
@@ -145,6 +152,7 @@ public struct SimulatorFault: Sendable, Equatable, CustomStringConvertible {
         case .drop: text += "drop"
         case .commitThen500: text += "commit-500"
         case .revokeNoop: text += "revoke-noop"
+        case .noTokenSection: text += "no-section"
         case .slow(let duration): text += "slow=\(DurationParsing.format(duration))"
         case .hold(let afterCommit): text += afterCommit ? "hold" : "hold-before"
         }

@@ -19,7 +19,7 @@ public struct TokenSnapshot: Sendable, Equatable, Codable {
 /// The Jenkins endpoints the simulator tells apart, for counters, the request log and faults.
 public enum SimulatorEndpoint: String, Sendable, Codable, CaseIterable {
     case generate, revoke, revokeAll, revokeAllExcept, rename, addFixedToken
-    case whoami, crumb, security, api, page, other
+    case whoami, crumb, security, api, people, credentials, page, other
 }
 
 /// How a request authenticated.

@@ -12,6 +12,8 @@ struct SimulatorResponder: HTTPResponder {
     let latency: Duration
     let crumbField: HTTPField.Name
     let scheme: String
+    /// The servlet context path, e.g. `/jenkins`, or empty.
+    let contextPath: String
 
     /// Largest request body read (urlencoded forms, `/_sim/` JSON).
     static let maxBody = 1 << 20
@@ -19,8 +21,7 @@ struct SimulatorResponder: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         var request = request
         let simulated = try await simulate(&request)
-        let isSimulatorAPI = simulated.segments.first == "_sim"
-        if latency > .zero && !isSimulatorAPI {
+        if latency > .zero && !simulated.isSimulatorAPI {
             // A timer of the connection's own event loop: no dispatch timer thread to wake for each request.
             try await context.channel.eventLoop.scheduleTask(in: TimeAmount(latency)) {}.futureResult.get()
         }
@@ -67,11 +68,24 @@ struct SimulatorResponder: HTTPResponder {
                 if cookies[name] == nil { cookies[name] = parts[1].trimmingCharacters(in: .whitespaces) }
             }
         }
-        let segments = path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
+        let isSimulatorAPI = path == "/_sim" || path.hasPrefix("/_sim/")
+        var relative = Substring(path)
+        var outsideContext = false
+        if !isSimulatorAPI && !contextPath.isEmpty {
+            if path == contextPath || path.hasPrefix(contextPath + "/") {
+                relative = relative.dropFirst(contextPath.count)
+            } else {
+                outsideContext = true
+            }
+        }
+        let segments = relative.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
         return SimulatedRequest(
             method: request.method.rawValue,
             path: path,
             segments: segments,
+            contextPath: contextPath,
+            isSimulatorAPI: isSimulatorAPI,
+            outsideContext: outsideContext,
             query: query,
             host: request.head.authority ?? "127.0.0.1",
             scheme: scheme,

@@ -20,6 +20,8 @@ extension SimulatorState {
             }
     }
 
+    func credentialSnapshots() -> [CredentialSnapshot] { credentialStores.snapshots() }
+
     func requestCount(_ endpoint: SimulatorEndpoint) -> Int { counts[endpoint] ?? 0 }
 
     func requestLog() -> [RequestLogEntry] { log }
@@ -44,6 +46,8 @@ extension SimulatorState {
                 UserSnapshot(id: $0.id, admin: $0.admin, read: $0.read, tokens: tokens(of: $0.id))
             }
             return Self.encode(["users": snapshot])
+        case ("GET", "credentials"):
+            return Self.encode(["credentials": credentialStores.snapshots()])
         case ("GET", "requests"):
             struct Requests: Encodable {
                 var counts: [String: Int]

@@ -3,7 +3,7 @@ import Foundation
 extension SimulatorState {
     /// Stapler dispatch: always-readable paths, then Overall/Read, then the URL space.
     func route(
-        _ request: SimulatedRequest, caller: Caller, session: String?, revokeNoop: Bool
+        _ request: SimulatedRequest, caller: Caller, session: String?, faults: FaultBook.Decision
     ) -> SimulatedResponse {
         let segments = request.segments
         switch segments.first {
@@ -32,22 +32,28 @@ extension SimulatorState {
             return rootAPI(request, format: segments[1])
         case "crumbIssuer":
             return crumbIssuer(request, caller: caller, session: session)
+        case "asynchPeople", "people":
+            return people(request, caller: caller)
+        case "credentials":
+            return systemCredentials(request, caller: caller, rest: Array(segments.dropFirst()))
+        case "job":
+            return folderCredentials(request, caller: caller, segments: segments)
         case "me":
             return userRoutes(
                 request, caller: caller, target: me, rest: Array(segments.dropFirst()),
-                revokeNoop: revokeNoop)
+                faults: faults)
         case "user":
             guard segments.count >= 2, let target = users[segments[1].lowercased()] else { return pages.notFound() }
             return userRoutes(
                 request, caller: caller, target: target, rest: Array(segments.dropFirst(2)),
-                revokeNoop: revokeNoop)
+                faults: faults)
         default:
             return pages.notFound()
         }
     }
 
     private func userRoutes(
-        _ request: SimulatedRequest, caller: Caller, target: StoredUser, rest: [String], revokeNoop: Bool
+        _ request: SimulatedRequest, caller: Caller, target: StoredUser, rest: [String], faults: FaultBook.Decision
     ) -> SimulatedResponse {
         switch rest.count {
         case 0:
@@ -59,12 +65,15 @@ extension SimulatorState {
             return userAPI(request, caller: caller, target: target, format: rest[1])
         case 1 where rest[0] == "security":
             guard version.isAtLeast(468) else { return pages.notFound() }
-            return securityPage(caller: caller, target: target, tokens: true)
+            return securityPage(caller: caller, target: target, tokens: !faults.noTokenSection)
         case 1 where rest[0] == "configure":
-            return securityPage(caller: caller, target: target, tokens: !version.isAtLeast(468))
+            return securityPage(
+                caller: caller, target: target, tokens: !version.isAtLeast(468) && !faults.noTokenSection)
         case 3 where rest[0] == "descriptorByName" && Self.descriptorNames.contains(rest[1]):
             guard let endpoint = Self.tokenMethods[rest[2]] else { return pages.notFound() }
-            return tokenMethod(endpoint, request, caller: caller, target: target, revokeNoop: revokeNoop)
+            return tokenMethod(endpoint, request, caller: caller, target: target, revokeNoop: faults.revokeNoop)
+        case let count where count >= 3 && rest[0] == "credentials":
+            return userCredentials(request, caller: caller, target: target, rest: Array(rest.dropFirst()))
         default:
             return pages.notFound()
         }
@@ -158,7 +167,10 @@ extension SimulatorState {
         if sessionID == nil && !configuration.crumbExcludesSessionID {
             let created = newSession()
             sessionID = created
-            cookie = ("Set-Cookie", "\(sessionCookieName)=\(created); Path=/; HttpOnly")
+            cookie = (
+                "Set-Cookie",
+                "\(sessionCookieName)=\(created); Path=\(contextPath.isEmpty ? "/" : contextPath); HttpOnly"
+            )
         }
         let crumb = crumb(for: caller, session: sessionID)
         var response: SimulatedResponse

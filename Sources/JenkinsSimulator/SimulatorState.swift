@@ -21,6 +21,10 @@ actor SimulatorState {
     let sessionCookieName: String
     let crumbSalt: String
     let calendar: Calendar
+    /// The servlet context path (`/jenkins`), or empty.
+    let contextPath: String
+    /// The credentials plugin's stores: credentials by store, domain and id.
+    var credentialStores = CredentialStores()
 
     var users: [String: StoredUser] = [:]
     var sessions: [String: ContinuousClock.Instant] = [:]
@@ -43,7 +47,9 @@ actor SimulatorState {
         self.configuration = configuration
         self.version = version
         self.adminCanGenerate = configuration.adminCanGenerate
-        pages = JenkinsPages(version: version, instanceSession: TokenCrypto.hex(TokenCrypto.randomBytes(4)))
+        contextPath = try SimulatorConfiguration.normalizedContextPath(configuration.contextPath)
+        pages = JenkinsPages(
+            version: version, instanceSession: TokenCrypto.hex(TokenCrypto.randomBytes(4)), contextPath: contextPath)
         sessionCookieName = "JSESSIONID." + TokenCrypto.hex(TokenCrypto.randomBytes(4))
         crumbSalt = TokenCrypto.hex(TokenCrypto.randomBytes(8))
         var calendar = Calendar(identifier: .gregorian)
@@ -53,6 +59,13 @@ actor SimulatorState {
             users[user.id.lowercased()] = StoredUser(user)
         }
         for fault in configuration.faults { faults.add(fault) }
+        for credential in configuration.credentials {
+            if let user = CredentialStores.userID(ofStore: credential.store), users[user.lowercased()] == nil {
+                throw SimulatorError.usage(
+                    "credential '\(credential.id)' is in the store of user '\(user)', who is not in the users file")
+            }
+            try credentialStores.seed(credential)
+        }
     }
 
     // MARK: Pipeline
@@ -60,8 +73,13 @@ actor SimulatorState {
     /// Runs one request through Jenkins' filter order: faults, Basic auth, CSRF (POST only),
     /// Overall/Read, then routing and permissions.
     func process(_ request: SimulatedRequest, applyFaults: Bool = true) -> SimulatedOutcome {
-        if request.segments.first == "_sim" {
+        if request.isSimulatorAPI {
             return SimulatedOutcome(response: inspect(request))
+        }
+        if request.outsideContext {
+            // Jetty answers before Jenkins' filters: no context handles the path.
+            return SimulatedOutcome(
+                response: pages.containerError(status: 404, message: "Not Found", uri: request.path))
         }
         let endpoint = Self.classify(request)
         let decision = applyFaults ? faults.decide(for: endpoint) : FaultBook.Decision()
@@ -81,7 +99,7 @@ actor SimulatorState {
             response = pages.unauthorized(user: name, uri: request.path)
         case .success(let caller):
             authKind = caller.kind
-            response = handle(request, caller: caller, revokeNoop: decision.revokeNoop)
+            response = handle(request, caller: caller, faults: decision)
         }
         var outcome = SimulatedOutcome(response: response, delay: decision.delay)
         if decision.commitThen500 { outcome.response = pages.oops() }
@@ -91,14 +109,14 @@ actor SimulatorState {
         return outcome
     }
 
-    private func handle(_ request: SimulatedRequest, caller: Caller, revokeNoop: Bool) -> SimulatedResponse {
+    private func handle(_ request: SimulatedRequest, caller: Caller, faults: FaultBook.Decision) -> SimulatedResponse {
         let session = liveSession(from: request)
         if request.method == "POST", configuration.csrfEnabled, caller.kind != .token {
             guard crumbIsValid(request, caller: caller, session: session) else {
                 return pages.noValidCrumb(uri: request.path)
             }
         }
-        return route(request, caller: caller, session: session, revokeNoop: revokeNoop)
+        return route(request, caller: caller, session: session, faults: faults)
     }
 
     private func record(_ request: SimulatedRequest, status: Int, auth: SimulatorAuthKind, endpoint: SimulatorEndpoint)
@@ -242,7 +260,11 @@ actor SimulatorState {
         case "whoAmI": return .whoami
         case "crumbIssuer": return .crumb
         case "api": return .api
+        case "asynchPeople", "people": return .people
+        case "credentials": return .credentials
+        case "job": return segments.contains("credentials") ? .credentials : .page
         case "me", "user":
+            if segments.count > 2, segments[2] == "credentials" { return .credentials }
             let rest = Array(segments.dropFirst(first == "me" ? 1 : 2))
             if rest.count == 3, rest[0] == "descriptorByName", Self.descriptorNames.contains(rest[1]) {
                 return Self.tokenMethods[rest[2]] ?? .other

@@ -10,6 +10,8 @@ struct StoredToken: Sendable {
     let expires: String?
     var useCounter: Int = 0
     var lastUseDate: Date?
+    /// A migrated legacy token: shown without a creation date.
+    var legacy = false
 }
 
 /// A user as the simulator keeps it, with its tokens indexed by uuid and by hash.
@@ -30,7 +32,8 @@ struct StoredUser: Sendable {
             add(
                 StoredToken(
                     name: token.name, uuid: token.uuid, digest: TokenCrypto.tokenDigest(token.value),
-                    created: token.created, expires: token.expires))
+                    created: token.created, expires: token.expires, useCounter: token.useCounter,
+                    lastUseDate: token.lastUseDate, legacy: token.legacy))
         }
     }
 

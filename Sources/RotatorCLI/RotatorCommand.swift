@@ -17,7 +17,7 @@ public struct RotatorCommand: AsyncParsableCommand {
         version: TokenRotatorVersion.current,
         subcommands: [
             Rotate.self, Audit.self, Check.self, Report.self, History.self, InventoryCommand.self, Issue.self,
-            Revoke.self, Migrate.self, Demo.self,
+            Revoke.self, Reconcile.self, Migrate.self, Demo.self,
         ]
     )
 

@@ -42,6 +42,16 @@ enum CommandRunner {
         var standardError: OutputTail
     }
 
+    /// Throws the sink error for a timeout, a non-zero exit or a signal; returns on exit status 0.
+    static func requireSuccess(_ outcome: Outcome, command: String, timeout: Duration) throws {
+        if outcome.timedOut { throw SinkError.commandTimedOut(command: command, timeout: timeout) }
+        switch outcome.termination {
+        case .exited(0): return
+        case .exited(let status): throw SinkError.commandFailed(command: command, exitCode: status)
+        case .signalled(let signal): throw SinkError.commandKilled(command: command, signal: signal)
+        }
+    }
+
     static func run(_ invocation: Invocation) async throws -> Outcome {
         try await BlockingWork.run { try runBlocking(invocation) }
     }

@@ -72,17 +72,8 @@ public struct CommandSink: SecretSink {
         log(outcome.standardOutput, stream: "stdout", level: .debug, secret: secret)
         log(outcome.standardError, stream: "stderr", level: .info, secret: secret)
 
-        if outcome.timedOut {
-            throw SinkError.commandTimedOut(command: command, timeout: timeout)
-        }
-        switch outcome.termination {
-        case .exited(0):
-            logger.debug("sink command succeeded", metadata: ["sink": "\(description)"])
-        case .exited(let status):
-            throw SinkError.commandFailed(command: command, exitCode: status)
-        case .signalled(let signal):
-            throw SinkError.commandKilled(command: command, signal: signal)
-        }
+        try CommandRunner.requireSuccess(outcome, command: command, timeout: timeout)
+        logger.debug("sink command succeeded", metadata: ["sink": "\(description)"])
     }
 
     private func log(_ tail: OutputTail, stream: String, level: Logger.Level, secret: String) {

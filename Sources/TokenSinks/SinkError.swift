@@ -34,6 +34,14 @@ public enum SinkError: Error, CustomStringConvertible {
     case commandTimedOut(command: String, timeout: Duration)
     /// A path or argument template of the policy could not be rendered for this token.
     case invalidTemplate(sink: String, TemplateError)
+    /// A `jenkins_credential` sink's controller has no client in this run.
+    case credentialStoreUnavailable(sink: String)
+    /// The credential could not be read (unknown id: no silent creation; no permission; network).
+    case credentialUnavailable(sink: String, reason: String)
+    /// The credential's XML is not what the policy's `kind` says.
+    case credentialMismatch(sink: String, problem: String)
+    /// Jenkins refused the updated credential.
+    case credentialUpdateFailed(sink: String, reason: String)
 
     public var description: String {
         switch self {
@@ -78,6 +86,16 @@ public enum SinkError: Error, CustomStringConvertible {
                 + "make it faster or raise its timeout in the policy"
         case .invalidTemplate(let sink, let error):
             return "\(sink): \(error)"
+        case .credentialStoreUnavailable(let sink):
+            return "\(sink): no usable connection to that controller in this run (its auth secret could not be "
+                + "read: see the error logged before)"
+        case .credentialUnavailable(let sink, let reason):
+            return "\(sink): cannot read the credential (\(reason)); it must exist (token-rotator never creates "
+                + "one) and the controller's auth identity needs Credentials/View and Update on its store"
+        case .credentialMismatch(let sink, let problem):
+            return "\(sink): \(problem); the credential was not changed"
+        case .credentialUpdateFailed(let sink, let reason):
+            return "\(sink): Jenkins refused the update (\(reason)); the new token was not delivered there"
         }
     }
 

@@ -12,6 +12,9 @@ public struct SinkFactory: Sendable {
     /// SIGTERM-to-SIGKILL delay for a command past its timeout.
     public var killGrace: Duration
     public var logger: Logger
+    /// The credentials stores of the controllers `jenkins_credential` sinks write to, by controller id; nil takes
+    /// them from ``CredentialStores/current``, which `LiveJenkins` sets for the duration of a command.
+    public var credentialStores: [String: CredentialStoreEndpoint]?
 
     public init(
         scrubbedVariables: Set<String> = [],
@@ -49,6 +52,21 @@ public struct SinkFactory: Sendable {
             return CommandSink(
                 argv: rendered, timeout: .seconds(timeout.seconds), scrubbedVariables: scrubbedVariables,
                 baseEnvironment: baseEnvironment, killGrace: killGrace, logger: logger)
+        case .jenkinsCredential(let sink):
+            let id: String
+            do {
+                id = try TokenNameTemplate.render(sink.id, values: values, mode: .text)
+            } catch let error as TemplateError {
+                throw SinkError.invalidTemplate(sink: "jenkins_credential \(sink.controller) \(sink.id)", error)
+            }
+            let location = CredentialLocation(store: sink.store, domain: sink.domain, id: id)
+            guard let endpoint = (credentialStores ?? CredentialStores.current)[sink.controller] else {
+                throw SinkError.credentialStoreUnavailable(
+                    sink: "jenkins_credential \(sink.controller) \(location) (\(sink.kind.rawValue))")
+            }
+            return JenkinsCredentialSink(
+                controller: sink.controller, location: location, kind: sink.kind, api: endpoint.api,
+                credential: endpoint.credential, logger: logger)
         }
     }
 

@@ -93,8 +93,12 @@ struct CommandLineTests {
         }
     }
 
-    @Test("the jenkins-sim executable prints its base URL first and stops on SIGTERM")
-    func executable() async throws {
+    @Test(
+        "the jenkins-sim executable prints its base URL (with the context path) first and stops on SIGTERM",
+        arguments: [
+            ([String](), ""), (["--prefix", "/jenkins"], "jenkins/"), (["--prefix=ci/jenkins/"], "ci/jenkins/"),
+        ])
+    func executable(extra: [String], path: String) async throws {
         let binary = Bundle.main.bundleURL.appendingPathComponent("jenkins-sim")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             Issue.record("no jenkins-sim at \(binary.path)")
@@ -102,7 +106,7 @@ struct CommandLineTests {
         }
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["--port", "0"]
+        process.arguments = ["--port", "0"] + extra
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -110,7 +114,10 @@ struct CommandLineTests {
         var line = Data()
         while let byte = try handle.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
         let url = String(decoding: line, as: UTF8.self)
-        #expect(url.wholeMatch(of: /http:\/\/127\.0\.0\.1:\d+\//) != nil)
+        #expect(url.hasSuffix(":" + (url.split(separator: ":").last.map(String.init) ?? "")))
+        let port = url.wholeMatch(of: /http:\/\/127\.0\.0\.1:(\d+)\/(.*)/)
+        #expect(port != nil)
+        #expect(port.map { String($0.2) } == path)
         process.terminate()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)

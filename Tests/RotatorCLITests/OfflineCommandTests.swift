@@ -106,7 +106,7 @@ struct OfflineCommandTests {
         let rows = try #require(try decodeJSON(withPolicy.stdout) as? [[String: Any]])
         let keys = [
             "controller", "user", "name", "uuid", "created", "age_seconds", "state", "max_age_seconds", "due",
-            "overdue", "last_rotated", "fingerprint",
+            "overdue", "last_rotated", "fingerprint", "use_count", "last_used_days",
         ]
         #expect(rows.allSatisfy { Set($0.keys) == Set(keys) })
         let deploy = try #require(rows.first { $0["name"] as? String == "deploy" })
@@ -128,7 +128,7 @@ struct OfflineCommandTests {
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(
             lines.first
-                == "controller,user,name,uuid,created,age_seconds,state,max_age_seconds,due,overdue,last_rotated,fingerprint"
+                == "controller,user,name,uuid,created,age_seconds,state,max_age_seconds,due,overdue,last_rotated,fingerprint,use_count,last_used_days"
         )
         #expect(lines.count == 3)
         #expect(lines.dropFirst().allSatisfy { $0.contains(",ci,") || $0.contains(",root,") })

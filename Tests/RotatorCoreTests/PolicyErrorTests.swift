@@ -238,9 +238,21 @@ struct PolicyErrorTests {
             "deliver as a mapping", line: 8, "defaults.deliver", "expected a list, found a mapping",
             "defaults:\n  deliver:\n    file: { path: /x }\n"),
         .after(
-            "jenkins_credential sink", line: 8, "defaults.deliver[0].jenkins_credential",
-            "jenkins_credential sinks are not supported in this version",
-            "defaults:\n  deliver:\n    - jenkins_credential: { id: x }\n"),
+            "jenkins_credential sink without a controller", line: 8, "defaults.deliver[0].jenkins_credential",
+            "missing required key controller", "defaults:\n  deliver:\n    - jenkins_credential: { id: x }\n"),
+        .after(
+            "jenkins_credential sink on an unknown controller", line: 7,
+            "defaults.deliver.jenkins_credential.controller", "\"ci-mian\" names no controller",
+            "defaults:\n  deliver:\n    - jenkins_credential: { controller: ci-mian, id: x, kind: secret_text }\n"),
+        .after(
+            "jenkins_credential sink with a bad store", line: 8, "defaults.deliver[0].jenkins_credential.store",
+            "store 'vault' is not a credentials store",
+            "defaults:\n  deliver:\n    - jenkins_credential: { controller: ci-main, store: vault, id: x, kind: secret_text }\n"
+        ),
+        .after(
+            "jenkins_credential sink with a bad kind", line: 8, "defaults.deliver[0].jenkins_credential.kind",
+            "\"token\" is not one of username_password, secret_text",
+            "defaults:\n  deliver:\n    - jenkins_credential: { controller: ci-main, id: x, kind: token }\n"),
         .after(
             "two kinds in one sink", line: 9, "defaults.deliver[0]",
             "one list item holds several sinks (file, command)",

@@ -32,6 +32,11 @@ public final class FakeSinkStore: SinkProvider, @unchecked Sendable {
                 FakeSink(
                     store: self, key: try TokenNameTemplate.render(argv[0], values: values),
                     kind: argv[0].hasPrefix("jenkins-credential:") ? .credential : .command)
+            case .jenkinsCredential(let credential):
+                FakeSink(
+                    store: self,
+                    key: "jenkins-credential:" + (try TokenNameTemplate.render(credential.id, values: values)),
+                    kind: .credential)
             }
         }
     }

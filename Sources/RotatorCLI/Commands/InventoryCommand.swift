@@ -7,8 +7,8 @@ extension RotatorCommand {
     struct InventoryCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "inventory",
-            abstract: "Register, list and forget tokens in the inventory. Never talks to Jenkins.",
-            subcommands: [Add.self, Import.self, List.self, Remove.self])
+            abstract: "Register, list, discover and forget tokens in the inventory (only discover talks to Jenkins).",
+            subcommands: [Add.self, Import.self, List.self, Remove.self, Discover.self])
     }
 }
 

@@ -76,6 +76,8 @@ extension RotatorCommand {
             }
             RunSummaryPrinter(format: output.format).print(summary, to: env.stdout)
             let status: ExitStatus = summary.hasFailures ? .tokenFailures : .success
+            await RunNotifier.send(
+                summary, exitCode: status, policy: policy, inventory: inventory, asOf: global.clock(env)(), env: env)
             guard let metricsFile else { return status }
             let metrics = RunMetrics(
                 summary: summary, inventory: inventory, duration: Date().timeIntervalSince(started), exitCode: status)

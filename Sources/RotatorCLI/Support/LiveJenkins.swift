@@ -3,6 +3,7 @@ import Foundation
 import JenkinsAPI
 import Logging
 import RotatorCore
+import TokenSinks
 
 /// Connects a command to real controllers: one `HTTPClient` for the whole run, one `JenkinsClient` per
 /// controller, credentials resolved from the environment or files (only here, only by commands that talk
@@ -17,7 +18,9 @@ enum LiveJenkins {
     }
 
     /// Builds clients for `ids` (all of the policy's controllers when empty), runs `body`, and shuts the
-    /// HTTP client down whatever happens.
+    /// HTTP client down whatever happens. While `body` runs, ``CredentialStores/current`` holds a client for every
+    /// controller a `jenkins_credential` sink names (whether or not it is among `ids`), so that the sinks built
+    /// during `body` reach their stores.
     static func withControllers<Value: Sendable>(
         policy: RotationPolicy, ids: Set<String>, env: CommandEnvironment,
         _ body: ([Controller]) async throws -> Value
@@ -39,7 +42,8 @@ enum LiveJenkins {
                     configuration: JenkinsClientConfiguration(config), httpClient: httpClient, logger: env.logger)
                 controllers.append(Controller(config: config, client: client, credential: credential(config, env: env)))
             }
-            let result = try await body(controllers)
+            let stores = try credentialStores(policy: policy, built: controllers, httpClient: httpClient, env: env)
+            let result = try await CredentialStores.$current.withValue(stores) { try await body(controllers) }
             try await httpClient.shutdown()
             return result
         } catch {
@@ -63,6 +67,31 @@ enum LiveJenkins {
             }
             return try await body(connections)
         }
+    }
+
+    /// The controllers `jenkins_credential` sinks write to, reusing a client already built for the command.
+    private static func credentialStores(
+        policy: RotationPolicy, built: [Controller], httpClient: HTTPClient, env: CommandEnvironment
+    ) throws -> [String: CredentialStoreEndpoint] {
+        let deliveries = [policy.defaults.deliver] + policy.rules.compactMap(\.overrides.deliver)
+        var named: Set<String> = []
+        for case .jenkinsCredential(let sink) in deliveries.joined() { named.insert(sink.controller) }
+        var stores: [String: CredentialStoreEndpoint] = [:]
+        for id in named.sorted() {
+            guard let config = policy.controller(id) else { continue }
+            let client =
+                try built.first { $0.config.id == id }?.client
+                ?? JenkinsClient(
+                    configuration: JenkinsClientConfiguration(config), httpClient: httpClient, logger: env.logger)
+            switch credential(config, env: env) {
+            case .success(let resolved):
+                stores[id] = CredentialStoreEndpoint(api: client, credential: resolved)
+            case .failure(let error):
+                env.logger.error(
+                    "jenkins_credential sinks on this controller will fail", metadata: ["error": "\(error)"])
+            }
+        }
+        return stores
     }
 
     private static func credential(

@@ -18,11 +18,16 @@ public struct InventoryToken: Sendable, Equatable, Codable {
     /// When a rotation last put a token in this slot: on a successor, the rotation that minted it;
     /// on a replaced token, the rotation that replaced it. Null for tokens no rotation touched.
     public var lastRotated: Date?
+    /// Successful authentications, as the security page last showed them (`reconcile`); nil until read.
+    public var useCount: Int?
+    /// The day of the last use (midnight UTC) as the page last showed it; nil when never used or not yet read.
+    public var lastUsed: Date?
 
     public init(
         controller: String, user: String, name: String, uuid: String, created: Date,
         state: TokenState = .active, fingerprint: String? = nil, replacedBy: String? = nil,
-        revokeAfter: Date? = nil, revokedAt: Date? = nil, lastRotated: Date? = nil
+        revokeAfter: Date? = nil, revokedAt: Date? = nil, lastRotated: Date? = nil, useCount: Int? = nil,
+        lastUsed: Date? = nil
     ) {
         self.controller = controller
         self.user = user
@@ -35,5 +40,7 @@ public struct InventoryToken: Sendable, Equatable, Codable {
         self.revokeAfter = revokeAfter
         self.revokedAt = revokedAt
         self.lastRotated = lastRotated
+        self.useCount = useCount
+        self.lastUsed = lastUsed
     }
 }

@@ -10,6 +10,8 @@ public struct TokenAssessment: Sendable, Equatable {
     public var due: Date?
     /// Past `created + max_age` and still a live credential.
     public var overdue: Bool
+    /// Whole days from the recorded last use to the assessment's instant; nil when never used or not yet read.
+    public var lastUsedDays: Int?
 
     /// Under a policy rule that does not say `skip`.
     public var isManaged: Bool { rule.map { !$0.skip } ?? false }
@@ -18,6 +20,7 @@ public struct TokenAssessment: Sendable, Equatable {
     public init(token: InventoryToken, policy: RotationPolicy?, asOf: Date) {
         self.token = token
         self.age = TimeSpan(seconds: Int64((asOf.timeIntervalSince(token.created)).rounded(.down)))
+        self.lastUsedDays = token.lastUsed.map { max(0, Int((asOf.timeIntervalSince($0) / 86_400).rounded(.down))) }
         if let policy, policy.controller(token.controller) != nil {
             let rule = policy.resolve(controller: token.controller, user: token.user, name: token.name)
             self.rule = rule

@@ -26,6 +26,35 @@ struct PolicyChecks {
         for controller in controllers where controller.config.mode == .`self` {
             try checkSelfModeDelivery(controller)
         }
+        try checkCredentialSinks(defaults.deliver, map: defaultsMap, keyPath: "defaults.deliver")
+        for parsed in rules {
+            if let deliver = parsed.rule.overrides.deliver {
+                try checkCredentialSinks(deliver, map: parsed.map, keyPath: "rules[\(parsed.index)].deliver")
+            }
+        }
+    }
+
+    /// A `jenkins_credential` sink names a controller of this policy, one with an `auth` identity to write as.
+    private func checkCredentialSinks(_ deliver: [SinkConfig], map: PolicyMap?, keyPath: String) throws {
+        let ids = controllers.map(\.config.id)
+        for case .jenkinsCredential(let sink) in deliver {
+            let line = map?.keyLine("deliver") ?? map?.owner.line
+            guard let controller = controllers.first(where: { $0.config.id == sink.controller }) else {
+                var fix = "controllers are: " + ids.joined(separator: ", ")
+                if let suggestion = PolicyKeySuggestion.closest(to: sink.controller, among: ids) {
+                    fix = "did you mean \(suggestion)? (\(fix))"
+                }
+                throw PolicyError(
+                    file: root.source, line: line, keyPath: keyPath + ".jenkins_credential.controller",
+                    problem: "\"\(sink.controller)\" names no controller", fix: fix)
+            }
+            guard controller.config.auth != nil else {
+                throw PolicyError(
+                    file: root.source, line: line, keyPath: keyPath + ".jenkins_credential.controller",
+                    problem: "controller \(sink.controller) has no auth block to update credentials as",
+                    fix: "give it auth: { user: …, token_env: … } with Credentials/Update on the store")
+            }
+        }
     }
 
     private func checkDueable(

@@ -116,7 +116,7 @@ enum PolicyControllerReader {
     }
 
     /// An environment variable name. An invalid one is never echoed: it may be the secret itself.
-    private static func variableName(from node: PolicyNode) throws -> String {
+    static func variableName(from node: PolicyNode) throws -> String {
         let fix = "give the name of an environment variable, such as JENKINS_ADMIN_TOKEN"
         let name = try node.string(fix: fix)
         guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic),

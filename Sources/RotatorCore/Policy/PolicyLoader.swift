@@ -10,7 +10,7 @@ import Yams
 public enum PolicyLoader {
     /// The only `version:` this build reads.
     public static let supportedVersion = 1
-    static let topLevelKeys = ["version", "controllers", "defaults", "rules", "limits"]
+    static let topLevelKeys = ["version", "controllers", "defaults", "rules", "limits", "notify"]
     static let limitKeys = ["max_rotations", "max_consecutive_failures"]
     static let defaultMaxConsecutiveFailures = 3
 
@@ -53,6 +53,7 @@ public enum PolicyLoader {
                 to: TokenSettings()) ?? TokenSettings()
         let rules = try PolicyRuleReader.rules(from: map["rules"])
         let limits = try limits(from: map["limits"])
+        let notify = try map["notify"].flatMap { $0.isNull ? nil : try PolicyNotifyReader.notify(from: $0) }
 
         try PolicyChecks(
             root: root, controllers: controllers, defaults: defaults, defaultsMap: defaultsMap, rules: rules
@@ -60,7 +61,7 @@ public enum PolicyLoader {
 
         return RotationPolicy(
             version: supportedVersion, controllers: controllers.map(\.config), defaults: defaults,
-            rules: rules.map(\.rule), limits: limits, source: source)
+            rules: rules.map(\.rule), limits: limits, notify: notify, source: source)
     }
 
     private static func checkVersion(_ root: PolicyNode) throws {

@@ -2,7 +2,9 @@ import Yams
 
 /// Reads the token settings that `defaults` sets and rules override (SPEC §3).
 enum PolicySettingsReader {
-    static let keys = ["max_age", "rotate_before", "grace", "token_name", "jenkins_expiry", "verify", "deliver"]
+    static let keys = [
+        "max_age", "rotate_before", "grace", "token_name", "jenkins_expiry", "verify", "deliver", "revoke_unused_after",
+    ]
 
     /// The settings present in `map`; absent keys stay nil.
     static func overrides(from map: PolicyMap) throws -> TokenSettingsOverrides {
@@ -20,6 +22,9 @@ enum PolicySettingsReader {
         }
         if let node = map["verify"] { overrides.verify = try node.bool() }
         if let node = map["deliver"] { overrides.deliver = try PolicySinkReader.sinks(from: node) }
+        if let node = map["revoke_unused_after"] {
+            overrides.revokeUnusedAfter = try node.duration(minimum: TimeSpan.days(1))
+        }
         return overrides
     }
 }

@@ -12,7 +12,9 @@ import Yams
 enum PolicySinkReader {
     static let kinds = ["file", "command", "jenkins_credential"]
     static let defaultCommandTimeout = TimeSpan(seconds: 60)
-    private static let listFix = "write deliver as a list: - file: { path: \"…\" } or - command: [\"/path/to/tool\", …]"
+    private static let listFix =
+        "write deliver as a list: - file: { path: \"…\" }, - command: [\"/path/to/tool\", …] "
+        + "or - jenkins_credential: { controller: …, id: …, kind: … }"
 
     static func sinks(from node: PolicyNode) throws -> [SinkConfig] {
         if node.isNull { return [] }
@@ -37,11 +39,32 @@ enum PolicySinkReader {
         case "command":
             return try commandSink(from: value)
         default:
-            throw PolicyError(
-                file: node.source, line: entry.keyLine, keyPath: value.path,
-                problem: "jenkins_credential sinks are not supported in this version",
-                fix: "use a file or command sink")
+            return try credentialSink(from: value)
         }
+    }
+
+    private static func credentialSink(from node: PolicyNode) throws -> SinkConfig {
+        let fix =
+            "write jenkins_credential: { controller: ci-agents, store: system, domain: _, "
+            + "id: \"{user}-jenkins-token\", kind: username_password }"
+        let map = try node.mapping(allowedKeys: ["controller", "store", "domain", "id", "kind"], fix: fix)
+        let controller = try map.required("controller", fix: fix).string(fix: fix)
+        var store = CredentialLocation.Store.system
+        if let storeNode = map["store"] {
+            let text = try storeNode.string(fix: fix)
+            guard let parsed = CredentialLocation.Store(text) else {
+                throw storeNode.error(
+                    "store '\(text)' is not a credentials store", fix: "use system, user:<id> or folder:<folder/path>")
+            }
+            store = parsed
+        }
+        let domain = try map["domain"]?.string(fix: fix) ?? "_"
+        let idNode = try map.required("id", fix: fix)
+        let id = try idNode.string(fix: fix)
+        try idNode.checkPlaceholders(in: id)
+        let kind = try map.required("kind", fix: fix).choice(CredentialKind.self, [.usernamePassword, .secretText])
+        return .jenkinsCredential(
+            JenkinsCredentialSinkConfig(controller: controller, store: store, domain: domain, id: id, kind: kind))
     }
 
     private static func fileSink(from node: PolicyNode) throws -> SinkConfig {

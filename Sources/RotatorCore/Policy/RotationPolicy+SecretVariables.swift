@@ -8,6 +8,7 @@ extension RotationPolicy {
                 names.append(name)
             }
         }
+        if let name = notify?.webhook?.tokenEnvironmentVariable, !names.contains(name) { names.append(name) }
         return names
     }
 }

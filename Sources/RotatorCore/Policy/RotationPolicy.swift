@@ -13,12 +13,14 @@ public struct RotationPolicy: Sendable, Equatable {
     public var defaults: TokenSettings
     public var rules: [PolicyRule]
     public var limits: RotationLimits
+    /// `notify:` (SPEC §8.8): who hears about a run's end; nil sends nothing.
+    public var notify: NotifyConfig?
     /// The file the policy came from, for messages.
     public var source: String
 
     public init(
         version: Int = 1, controllers: [ControllerConfig], defaults: TokenSettings, rules: [PolicyRule] = [],
-        limits: RotationLimits = RotationLimits(), source: String = "<memory>"
+        limits: RotationLimits = RotationLimits(), notify: NotifyConfig? = nil, source: String = "<memory>"
     ) {
         self.version = version
         self.controllers = controllers
@@ -26,6 +28,7 @@ public struct RotationPolicy: Sendable, Equatable {
         self.defaults = defaults
         self.rules = rules
         self.limits = limits
+        self.notify = notify
         self.source = source
     }
 

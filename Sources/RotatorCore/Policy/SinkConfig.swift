@@ -26,6 +26,8 @@ public struct FileSinkOptions: Sendable, Equatable {
 public enum SinkConfig: Sendable, Equatable {
     case file(path: String, options: FileSinkOptions)
     case command(argv: [String], timeout: TimeSpan)
+    /// A credential in a Jenkins credentials store (SPEC §8.6).
+    case jenkinsCredential(JenkinsCredentialSinkConfig)
 
     /// A file sink.
     public static func file(
@@ -37,5 +39,14 @@ public enum SinkConfig: Sendable, Equatable {
     public var filePath: String? {
         if case .file(let path, _) = self { return path }
         return nil
+    }
+
+    /// The texts of this sink that may hold placeholders: a file path, the argv, a credential id.
+    public var templates: [String] {
+        switch self {
+        case .file(let path, _): [path]
+        case .command(let argv, _): argv
+        case .jenkinsCredential(let config): [config.id]
+        }
     }
 }

@@ -56,6 +56,36 @@ public enum TokenNameTemplate {
         try render(template, values: values, mode: .path)
     }
 
+    /// Whether `candidate` is a name `template` can render with the `fixed` placeholder values, any other
+    /// placeholder standing for the text it can take: `{date}` a `yyyy-MM-dd` day, `{rotation}` a journal id,
+    /// anything else one or more characters. `reconcile` uses it to tell the names the tool mints.
+    public static func matches(_ candidate: String, template: String, fixed: [Placeholder: String]) -> Bool {
+        guard let parts = try? parse(template) else { return false }
+        var pattern = "^"
+        for part in parts {
+            switch part {
+            case .literal(let text):
+                pattern += NSRegularExpression.escapedPattern(for: text)
+            case .placeholder(let placeholder):
+                if let value = fixed[placeholder] {
+                    pattern += NSRegularExpression.escapedPattern(for: value)
+                } else if placeholder == .date {
+                    pattern += "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+                } else if placeholder == .rotation {
+                    pattern += "[0-9]+"
+                } else {
+                    pattern += ".+"
+                }
+            }
+        }
+        pattern += "$"
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]) else {
+            return false
+        }
+        let range = NSRange(candidate.startIndex..., in: candidate)
+        return regex.firstMatch(in: candidate, options: [], range: range) != nil
+    }
+
     private enum Part {
         case literal(String)
         case placeholder(Placeholder)

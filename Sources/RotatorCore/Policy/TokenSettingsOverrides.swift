@@ -9,10 +9,12 @@ public struct TokenSettingsOverrides: Sendable, Equatable {
     public var jenkinsExpiry: JenkinsExpiry?
     public var verify: Bool?
     public var deliver: [SinkConfig]?
+    public var revokeUnusedAfter: TimeSpan?
 
     public init(
         maxAge: TimeSpan? = nil, rotateBefore: TimeSpan? = nil, grace: TimeSpan? = nil, tokenName: String? = nil,
-        jenkinsExpiry: JenkinsExpiry? = nil, verify: Bool? = nil, deliver: [SinkConfig]? = nil
+        jenkinsExpiry: JenkinsExpiry? = nil, verify: Bool? = nil, deliver: [SinkConfig]? = nil,
+        revokeUnusedAfter: TimeSpan? = nil
     ) {
         self.maxAge = maxAge
         self.rotateBefore = rotateBefore
@@ -21,6 +23,7 @@ public struct TokenSettingsOverrides: Sendable, Equatable {
         self.jenkinsExpiry = jenkinsExpiry
         self.verify = verify
         self.deliver = deliver
+        self.revokeUnusedAfter = revokeUnusedAfter
     }
 
     public func applied(to base: TokenSettings) -> TokenSettings {
@@ -28,6 +31,6 @@ public struct TokenSettingsOverrides: Sendable, Equatable {
             maxAge: maxAge ?? base.maxAge, rotateBefore: rotateBefore ?? base.rotateBefore,
             grace: grace ?? base.grace, tokenName: tokenName ?? base.tokenName,
             jenkinsExpiry: jenkinsExpiry ?? base.jenkinsExpiry, verify: verify ?? base.verify,
-            deliver: deliver ?? base.deliver)
+            deliver: deliver ?? base.deliver, revokeUnusedAfter: revokeUnusedAfter ?? base.revokeUnusedAfter)
     }
 }

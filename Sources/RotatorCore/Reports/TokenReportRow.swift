@@ -10,7 +10,7 @@ public struct TokenReportRow: OutputRow, Equatable {
 
     public static let columns = [
         "controller", "user", "name", "uuid", "created", "age_seconds", "state", "max_age_seconds", "due",
-        "overdue", "last_rotated", "fingerprint",
+        "overdue", "last_rotated", "fingerprint", "use_count", "last_used_days",
     ]
 
     public var fields: [FieldValue] {
@@ -21,7 +21,8 @@ public struct TokenReportRow: OutputRow, Equatable {
             .integer(assessment.age.seconds), .text(token.state.rawValue),
             .optionalInteger(assessment.maxAge?.seconds), .optionalInstant(assessment.due),
             hasPolicy ? .bool(assessment.overdue) : .null, .optionalInstant(token.lastRotated),
-            .optionalText(token.fingerprint),
+            .optionalText(token.fingerprint), .optionalInteger(token.useCount.map(Int64.init)),
+            .optionalInteger(assessment.lastUsedDays.map(Int64.init)),
         ]
     }
 }

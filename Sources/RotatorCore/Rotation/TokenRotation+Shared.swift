@@ -11,6 +11,7 @@ extension TokenRotation {
                 switch sink {
                 case .file(let path, _): path.contains(placeholder)
                 case .command(let argv, _): argv.contains { $0.contains(placeholder) }
+                case .jenkinsCredential(let config): config.id.contains(placeholder)
                 }
             }
     }
