@@ -205,3 +205,31 @@ struct RotationFailureTests {
         #expect(throws: IllegalTransition.self) { try entry.fail("after done", at: Date()) }
     }
 }
+
+@Suite("Rotation: unused tokens (revoke_unused_after)")
+struct UnusedTokenRotationTests {
+    @Test("a due token unused for longer than the limit is revoked instead of rotated")
+    func unusedIsRevoked() async throws {
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        let rotator = try FakeRotator(
+            sinks: [.file], defaults: ["revoke_unused_after: 60d"], usage: (3, now - 70 * 86_400))
+        let summary = try await rotator.rotate()
+        #expect(summary.results.map(\.outcome) == [.retired])
+        #expect(summary.results.first?.error == nil)
+        #expect(!summary.hasFailures)
+        #expect(rotator.world.jenkins.tokens(of: "alice").isEmpty)
+        #expect(rotator.world.inventory.tokens.map(\.state) == [.revoked])
+        #expect(rotator.world.inventory.events.contains { $0.message.contains("unused") })
+        #expect(!rotator.world.effectLog.contains { $0.hasPrefix("generate") })
+    }
+
+    @Test("without recorded usage, or used recently, the token is rotated as usual", arguments: [false, true])
+    func usedOrUnknownIsRotated(recent: Bool) async throws {
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        let rotator = try FakeRotator(
+            sinks: [.file], defaults: ["revoke_unused_after: 60d"], usage: recent ? (5, now - 3 * 86_400) : nil)
+        let summary = try await rotator.rotate()
+        #expect(summary.results.map(\.outcome) == [.rotated])
+        #expect(rotator.settledProblems() == [])
+    }
+}

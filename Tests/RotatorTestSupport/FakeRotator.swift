@@ -36,7 +36,12 @@ public struct FakeRotator: Sendable {
     public let admin = JenkinsCredential(user: "rotation-admin", secret: Secret("admin-pass"), kind: .password)
 
     /// Seeds alice's token `ci`, 100 days old (due under max_age 90d), held by every sink's consumer.
-    public init(mode: RotationMode = .admin, sinks: [SinkKind], grace: String = "0s", verify: Bool = true) throws {
+    /// `defaults` adds lines to the policy's `defaults:` block (e.g. `revoke_unused_after: 60d`); `usage` records
+    /// what `reconcile` would have read (use count, last use).
+    public init(
+        mode: RotationMode = .admin, sinks: [SinkKind], grace: String = "0s", verify: Bool = true,
+        defaults: [String] = [], usage: (count: Int, lastUsed: Date?)? = nil
+    ) throws {
         world = FakeWorld(users: ["alice", "rotation-admin"])
         self.mode = mode
         self.sinks = sinks
@@ -53,7 +58,7 @@ public struct FakeRotator: Sendable {
               grace: \(grace)
               jenkins_expiry: off
               verify: \(verify)
-              deliver:
+            \(defaults.map { "  " + $0 + "\n" }.joined())  deliver:
             \(sinks.map { "    " + $0.yaml }.joined(separator: "\n"))
             limits:
               max_consecutive_failures: 100
@@ -61,10 +66,12 @@ public struct FakeRotator: Sendable {
         policy = try PolicyLoader.parse(yaml, source: "fake-policy.yml")
         now = Date(timeIntervalSince1970: 1_790_000_000)
         let token = world.jenkins.seed(user: "alice", name: "ci")
-        world.inventory.add(
-            InventoryToken(
-                controller: "ci", user: "alice", name: "ci", uuid: token.uuid, created: now - 100 * 86_400,
-                fingerprint: token.fingerprint))
+        var seeded = InventoryToken(
+            controller: "ci", user: "alice", name: "ci", uuid: token.uuid, created: now - 100 * 86_400,
+            fingerprint: token.fingerprint)
+        seeded.useCount = usage?.count
+        seeded.lastUsed = usage?.lastUsed
+        world.inventory.add(seeded)
         for sink in sinks { world.sinks.set(sink.key, token.value) }
     }
 

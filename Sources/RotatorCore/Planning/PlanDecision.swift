@@ -18,13 +18,16 @@ public enum PlanDecision: Sendable, Equatable {
     case forced
     /// Due, but the run's rotation limit (this many) is reached: it waits for the next run.
     case overLimit(Int)
+    /// Due, but unused for longer than `revoke_unused_after` (SPEC §8.7): revoked instead of rotated. The text says
+    /// since when.
+    case unused(String)
     case notDue
 
     public var action: PlanAction {
         switch self {
         case .resume: .resume
         case .notInPolicy, .skipRule, .future, .overLimit: .skip
-        case .retireUndated, .retire: .retire
+        case .retireUndated, .retire, .unused: .retire
         case .retiringUntil, .notDue: .none
         case .overdue, .due, .forced: .rotate
         }

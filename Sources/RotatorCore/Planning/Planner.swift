@@ -160,8 +160,12 @@ public struct Planner: Sendable {
             return revokeAfter <= asOf ? .retire(revokeAfter) : .retiringUntil(revokeAfter)
         }
         if token.created > asOf { return .future }
+        let due = assessment.overdue || assessment.age >= rule.settings.dueAge
+        if due, let unused = UnusedTokenCheck.reasonToRevoke(token, settings: rule.settings, asOf: asOf) {
+            return .unused(unused)
+        }
         if assessment.overdue { return .overdue }
-        if assessment.age >= rule.settings.dueAge { return .due }
+        if due { return .due }
         return force ? .forced : .notDue
     }
 
@@ -193,6 +197,8 @@ public struct Planner: Sendable {
                 + "\(settings.rotateBefore))"
         case .forced:
             return "forced (--force); \(ages), not due until \(dueText)"
+        case .unused(let reason):
+            return reason + "; revoked instead of rotated"
         case .overLimit(let limit):
             return "limit: at most \(limit) rotations per run; this one waits for the next run"
         case .notDue:

@@ -49,14 +49,15 @@ public struct RotationEngine: Sendable {
     enum WorkItem: Sendable {
         case resume(JournalEntry)
         case rotate(InventoryToken, TokenSettings)
-        case retire(InventoryToken, TokenSettings)
+        /// A token whose grace ended, or an unused one (the plan's reason says which).
+        case retire(InventoryToken, TokenSettings, reason: String)
         case skip(InventoryToken, String)
 
         /// The token a claim is taken on.
         var tokenUUID: String? {
             switch self {
             case .resume(let entry): entry.oldUUID ?? entry.newUUID
-            case .rotate(let token, _), .retire(let token, _): token.uuid
+            case .rotate(let token, _), .retire(let token, _, _): token.uuid
             case .skip: nil
             }
         }
@@ -88,7 +89,7 @@ public struct RotationEngine: Sendable {
                 }
                 switch entry.action {
                 case .rotate: work.append((token.controller, .rotate(token, rule.settings)))
-                case .retire: work.append((token.controller, .retire(token, rule.settings)))
+                case .retire: work.append((token.controller, .retire(token, rule.settings, reason: entry.reason)))
                 case .skip:
                     if case .overLimit = entry.decision { work.append((token.controller, .skip(token, entry.reason))) }
                 case .resume, .none: break  // `resume` was attempted (and reported) in the resume phase above
@@ -170,9 +171,9 @@ public struct RotationEngine: Sendable {
                 result = try await TokenRotation(
                     context: context, connection: connection, token: token, settings: settings
                 ).run()
-            case .retire(let token, let settings):
+            case .retire(let token, let settings, let reason):
                 result = try await TokenRetirement(
-                    context: context, connection: connection, token: token, settings: settings
+                    context: context, connection: connection, token: token, settings: settings, reason: reason
                 ).run()
             case .skip:
                 result = nil
@@ -198,7 +199,7 @@ public struct RotationEngine: Sendable {
 
     private func skipped(_ item: WorkItem, _ reason: String) -> RotationResult {
         switch item {
-        case .rotate(let token, _), .retire(let token, _), .skip(let token, _):
+        case .rotate(let token, _), .retire(let token, _, _), .skip(let token, _):
             RotationResult(
                 controller: token.controller, user: token.user, name: token.name, oldUUID: token.uuid,
                 outcome: .skipped, error: reason)

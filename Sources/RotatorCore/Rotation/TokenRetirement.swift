@@ -1,12 +1,15 @@
 import Foundation
 import Logging
 
-/// Revokes a retiring token whose grace period has passed (SPEC §7 outcome `retired`).
+/// Revokes a retiring token whose grace period has passed, or a due token unused for longer than
+/// `revoke_unused_after` (SPEC §7, §8.7: outcome `retired`).
 struct TokenRetirement {
     let context: RotationContext
     let connection: ControllerConnection
     let token: InventoryToken
     let settings: TokenSettings
+    /// Why, for the event and the log (the plan's reason).
+    let reason: String
 
     func run() async throws -> RotationResult {
         var result = RotationResult(
@@ -22,15 +25,16 @@ struct TokenRetirement {
             try await connection.api.revokeToken(user: token.user, uuid: token.uuid, as: credential)
         } catch {
             result.outcome = .failed
-            result.error = "revoking the retiring token failed (\(error)); it stays retiring and the next run retries"
+            result.error =
+                "revoking the token failed (\(error)); it stays \(token.state.rawValue) and the next run retries"
             await connection.countFailure(error)
             let event = context.event(for: token, kind: "token.retire_failed", result.error!)
             try await context.journal.append([event])
             context.logger.error("retire failed", metadata: metadata)
             return result
         }
-        try await context.recordRevoked(token, "grace period over; revoked")
-        context.logger.info("retired", metadata: metadata)
+        try await context.recordRevoked(token, "revoked: \(reason)")
+        context.logger.info("retired: \(reason)", metadata: metadata)
         return result
     }
 
