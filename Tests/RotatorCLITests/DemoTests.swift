@@ -13,6 +13,9 @@ struct DemoTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("== what Jenkins (the simulator) holds now"))
         #expect(result.stdout.contains("3 rotated, 0 failed"), "\(result.stdout)")
+        // The last step, reconcile, finds the orphan planted on alice's page.
+        let reconcile = try #require(result.stdout.components(separatedBy: "== token-rotator reconcile").last)
+        #expect(reconcile.split(separator: "\n").contains { $0.contains(" alice ") && $0.contains(" orphan ") })
         let pid = try #require(
             result.stdout.firstMatch(of: /jenkins-sim \(process (\d+)\) at http:\/\/127\.0\.0\.1:\d+/)
                 .flatMap { Int32($0.1) })

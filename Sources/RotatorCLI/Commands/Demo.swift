@@ -65,6 +65,11 @@ extension RotatorCommand {
                 ),
                 ("report: token age after the rotation", ["report"]),
                 ("history: the rotation journal", ["history"]),
+                (
+                    "reconcile: alice's security page against the inventory; it finds the orphan planted there "
+                        + "(a token named like hers that the inventory does not know, as a lost generate leaves)",
+                    ["reconcile"]
+                ),
             ]
             var statuses: [Int32] = []
             for (title, arguments) in steps {
@@ -128,12 +133,20 @@ struct DemoScenario {
     }
 
     /// The simulator's users file (`jenkins-sim --users`): the rotation admin, and each user with one aged token.
+    /// Alice also holds an orphan: a token named like hers that the inventory does not know, which the demo's last
+    /// step (`reconcile`) finds.
     var usersYAML: String {
         var yaml = "users:\n  - { id: rotation-admin, password: \"\(Self.adminPassword)\", admin: true }\n"
         for (user, name, uuid, value, created) in tokens {
             yaml += "  - id: \(user)\n    password: \"\(user)-password\"\n    tokens:\n"
             yaml +=
                 "      - { name: \(name), uuid: \(uuid), value: \"\(value)\", created: \(Timestamp.format(created)) }\n"
+            if user == "alice" {
+                let orphan = "11" + (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+                yaml +=
+                    "      - { name: \(name), uuid: \(UUID().uuidString.lowercased()), value: \"\(orphan)\", "
+                    + "created: \(Timestamp.format(now.addingTimeInterval(-3 * 86_400))) }\n"
+            }
         }
         return yaml
     }
