@@ -216,7 +216,7 @@ struct ReconcileTests {
                 arguments + ["--db", scenario.world.path("nope.sqlite"), "--policy", scenario.world.policyPath],
                 withPaths: false)
             #expect(missing.status == 2)
-            #expect(missing.stderr.contains("no inventory at"))
+            #expect(missing.stderr.contains("does not exist") && missing.stderr.contains("migrate"))
             #expect(!FileManager.default.fileExists(atPath: scenario.world.path("nope.sqlite")))
         }
     }

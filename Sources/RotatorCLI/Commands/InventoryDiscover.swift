@@ -37,8 +37,8 @@ extension RotatorCommand.InventoryCommand {
             let path = global.databasePath(env)
             let lock = adopt ? try InventoryLock.acquire(forDatabaseAt: path) : nil
             defer { lock?.release() }
-            if !adopt && !FileManager.default.fileExists(atPath: path) { throw CLIError.missingInventory(path: path) }
-            let inventory = try Inventory.open(path: path)
+            // Without --adopt it only reads (SPEC §8.2): never created, migrated or locked.
+            let inventory = adopt ? try Inventory.open(path: path) : try global.readOnlyInventory(env)
             let nameGlob = name.map(Glob.init)
             let wallClock = env.now()
             let (found, failures) = try await LiveJenkins.withControllers(

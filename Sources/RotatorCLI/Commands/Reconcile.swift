@@ -40,8 +40,9 @@ extension RotatorCommand {
             // Changes to tokens take the run lock, as rotate does; reading pages and recording usage do not.
             let lock = revokeOrphans || forgetMissing ? try InventoryLock.acquire(forDatabaseAt: path) : nil
             defer { lock?.release() }
-            // An audit of a mistyped path must not create an empty inventory and report nothing.
-            guard FileManager.default.fileExists(atPath: path) else { throw CLIError.missingInventory(path: path) }
+            // SPEC §8.2: never create or migrate (exit 2 naming the path and `migrate`); it records usage, so it then
+            // opens the current inventory for writing.
+            try global.readOnlyInventory(env).close()
             let inventory = try Inventory.open(path: path)
             let tokens = try inventory.tokens(includeRevoked: true)
             let unfinished = try inventory.unfinishedRotations()
