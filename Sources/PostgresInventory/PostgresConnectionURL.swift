@@ -166,7 +166,13 @@ public struct PostgresConnectionURL: Sendable, Equatable, CustomStringConvertibl
 
     // MARK: - Client configuration
 
-    /// postgres-nio's configuration for this URL. Reads the TLS files it names.
+    /// The parameters every session starts with. Every journal write must be durable when it returns (SPEC §4),
+    /// whatever the database's default for `synchronous_commit` is.
+    private var startupParameters: [(String, String)] {
+        [("application_name", applicationName), ("synchronous_commit", "on"), ("TimeZone", "UTC")]
+    }
+
+    /// postgres-nio's pool configuration for this URL. Reads the TLS files it names.
     func clientConfiguration(
         environment: [String: String] = ProcessInfo.processInfo.environment, maximumConnections: Int
     ) throws -> PostgresClient.Configuration {
@@ -174,41 +180,77 @@ public struct PostgresConnectionURL: Sendable, Equatable, CustomStringConvertibl
         var configuration: PostgresClient.Configuration
         if let socketFolder {
             configuration = PostgresClient.Configuration(
-                unixSocketPath: socketFolder + "/.s.PGSQL.\(port)", username: user, password: password,
-                database: database)
+                unixSocketPath: socketPath(socketFolder), username: user, password: password, database: database)
         } else {
+            let tls: PostgresClient.Configuration.TLS =
+                switch try tlsConfiguration() {
+                case nil: .disable
+                case .some(let tls) where sslMode == .allow || sslMode == .prefer: .prefer(tls)
+                case .some(let tls): .require(tls)
+                }
             configuration = PostgresClient.Configuration(
-                host: host, port: port, username: user, password: password, database: database, tls: try tls())
+                host: host, port: port, username: user, password: password, database: database, tls: tls)
         }
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(Int64(connectTimeout ?? 10))
-        // Every journal write must be durable when it returns (SPEC §4), whatever the database's default is.
-        configuration.options.additionalStartupParameters = [
-            ("application_name", applicationName), ("synchronous_commit", "on"), ("TimeZone", "UTC"),
-        ]
+        configuration.options.additionalStartupParameters = startupParameters
         return configuration
     }
 
-    private func tls() throws -> PostgresClient.Configuration.TLS {
+    /// The configuration of one connection, to check that the database is there before a pool (which retries
+    /// for a minute) takes over.
+    func connectionConfiguration(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> PostgresConnection.Configuration {
+        let password = password(environment: environment)
+        var configuration: PostgresConnection.Configuration
+        if let socketFolder {
+            configuration = PostgresConnection.Configuration(
+                unixSocketPath: socketPath(socketFolder), username: user, password: password, database: database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS
+            do {
+                tls =
+                    switch try tlsConfiguration() {
+                    case nil: .disable
+                    case .some(let tls) where sslMode == .allow || sslMode == .prefer:
+                        .prefer(try NIOSSLContext(configuration: tls))
+                    case .some(let tls): .require(try NIOSSLContext(configuration: tls))
+                    }
+            } catch let error as NIOSSLError {
+                throw PostgresInventoryError.invalidURL(url: description, reason: "TLS: \(error)")
+            }
+            configuration = PostgresConnection.Configuration(
+                host: host, port: port, username: user, password: password, database: database, tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(Int64(connectTimeout ?? 10))
+        configuration.options.additionalStartupParameters = startupParameters
+        return configuration
+    }
+
+    private func socketPath(_ folder: String) -> String { folder + "/.s.PGSQL.\(port)" }
+
+    /// TLS as `sslmode` asks: nil for `disable`; no certificate check for `allow`, `prefer` and `require` (as
+    /// libpq without a root certificate), the chain for `verify-ca`, the chain and the host name for `verify-full`.
+    private func tlsConfiguration() throws -> TLSConfiguration? {
         var tls = TLSConfiguration.makeClientConfiguration()
         switch sslMode {
-        case .disable: return .disable
+        case .disable: return nil
         case .allow, .prefer, .require: tls.certificateVerification = .none
         case .verifyCA: tls.certificateVerification = .noHostnameVerification
         case .verifyFull: tls.certificateVerification = .fullVerification
         }
         if let sslRootCert {
-            tls.trustRoots = .certificates(try readTLSFile("sslrootcert", sslRootCert) { try NIOSSLCertificate.fromPEMFile($0) })
+            tls.trustRoots = .certificates(
+                try readTLSFile("sslrootcert", sslRootCert) { try NIOSSLCertificate.fromPEMFile($0) })
         }
         if let sslCert, let sslKey {
             tls.certificateChain = try readTLSFile("sslcert", sslCert) { try NIOSSLCertificate.fromPEMFile($0) }
                 .map { .certificate($0) }
-            tls.privateKey = .privateKey(try readTLSFile("sslkey", sslKey) { try NIOSSLPrivateKey(file: $0, format: .pem) })
+            tls.privateKey = .privateKey(
+                try readTLSFile("sslkey", sslKey) { try NIOSSLPrivateKey(file: $0, format: .pem) })
         }
-        switch sslMode {
-        case .allow, .prefer: return .prefer(tls)
-        default: return .require(tls)
-        }
+        return tls
     }
 
     private func readTLSFile<T>(_ key: String, _ path: String, _ read: (String) throws -> T) throws -> T {

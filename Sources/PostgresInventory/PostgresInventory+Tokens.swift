@@ -116,14 +116,17 @@ extension PostgresInventory {
 
     /// Tokens of one identity (controller, user, name), oldest first, revoked ones included.
     public func tokens(controller: String, user: String, name: String) async throws -> [InventoryToken] {
-        let sql = InventoryToken.postgresColumns + #" WHERE controller = $1 AND "user" = $2 AND name = $3"#
+        let sql =
+            InventoryToken.postgresColumns + #" WHERE controller = $1 AND "user" = $2 AND name = $3"#
             + " ORDER BY created, id"
         var binds = PostgresBindings()
         binds.append(controller)
         binds.append(user)
         binds.append(name)
-        return try await rows("reading tokens of \(controller)/\(user)/\(name)", PostgresQuery(unsafeSQL: sql, binds: binds))
-            .map { try InventoryToken(postgresRow: $0, location: location) }
+        return try await rows(
+            "reading tokens of \(controller)/\(user)/\(name)", PostgresQuery(unsafeSQL: sql, binds: binds)
+        )
+        .map { try InventoryToken(postgresRow: $0, location: location) }
     }
 
     // MARK: - State changes of the rotation engine

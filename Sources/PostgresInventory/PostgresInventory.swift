@@ -38,6 +38,7 @@ public final class PostgresInventory: Sendable {
         let configuration = try url.clientConfiguration(
             environment: environment, maximumConnections: maximumConnections)
         let logger = logger ?? Logger(label: "token-rotator.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        try await probe(url, environment: environment, logger: logger)
         let inventory = PostgresInventory(
             location: url.description, client: PostgresClient(configuration: configuration, backgroundLogger: logger),
             logger: logger)
@@ -48,6 +49,29 @@ public final class PostgresInventory: Sendable {
             throw error
         }
         return inventory
+    }
+
+    /// Opens and closes one connection: an unreachable server, a TLS or authentication failure, or a missing
+    /// database fails here at once, in words (the pool would retry for a minute, then say little).
+    private static func probe(
+        _ url: PostgresConnectionURL, environment: [String: String], logger: Logger
+    ) async throws {
+        let configuration = try url.connectionConfiguration(environment: environment)
+        do {
+            let connection = try await PostgresConnection.connect(
+                configuration: configuration, id: 0, logger: logger)
+            try await connection.close()
+        } catch let error as PSQLError {
+            let detail =
+                error.serverInfo.map { info in
+                    (info[.message] ?? "refused") + (info[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
+                } ?? "\(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
+            throw PostgresInventoryError.unreachable(location: url.description, detail: detail)
+        } catch let error as PostgresInventoryError {
+            throw error
+        } catch {
+            throw PostgresInventoryError.unreachable(location: url.description, detail: "\(error)")
+        }
     }
 
     /// Parses `url` (`postgresql://…`) and opens it.

@@ -65,7 +65,8 @@ enum PostgresMigrations {
                 meaningful = true
                 take(tag.count)
                 while index < characters.count {
-                    if characters[index] == "$", String(characters[index..<min(index + tag.count, characters.count)]) == tag
+                    if characters[index] == "$",
+                        String(characters[index..<min(index + tag.count, characters.count)]) == tag
                     {
                         take(tag.count)
                         break
@@ -91,8 +92,9 @@ enum PostgresMigrations {
     /// `$$` or `$tag$` starting at `index`, or nil when the `$` starts something else (a parameter like `$1`).
     private static func dollarTag(_ characters: [Character], at index: Int) -> String? {
         var end = index + 1
-        while end < characters.count, characters[end] == "_" || characters[end].isLetter
-            || (end > index + 1 && characters[end].isNumber)
+        while end < characters.count,
+            characters[end] == "_" || characters[end].isLetter
+                || (end > index + 1 && characters[end].isNumber)
         {
             end += 1
         }

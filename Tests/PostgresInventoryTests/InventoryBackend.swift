@@ -1,9 +1,8 @@
 import Foundation
-import RotatorCore
-import Testing
-
 @_spi(Testing) import InventoryStore
 @_spi(Testing) import PostgresInventory
+import RotatorCore
+import Testing
 
 /// The two inventory backends, for suites that run the same checks over both (`arguments: Backend.allCases`).
 enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {

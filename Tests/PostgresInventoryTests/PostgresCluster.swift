@@ -41,7 +41,11 @@ final class PostgresCluster: Sendable {
 
     /// The URL of a new, empty database on this cluster (as the superuser `postgres`, trust authentication).
     func makeDatabase() async throws -> String {
-        let name = "test_\(getpid())_\(counter.withLock { $0 += 1; return $0 })"
+        let number = counter.withLock { count in
+            count += 1
+            return count
+        }
+        let name = "test_\(getpid())_\(number)"
         try await withAdminConnection { connection in
             _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: Self.logger)
         }
@@ -52,10 +56,12 @@ final class PostgresCluster: Sendable {
         "postgresql://\(user)@127.0.0.1:\(port)/\(database)?sslmode=disable"
     }
 
-    /// Runs `body` on a connection to the `postgres` database as the superuser.
-    func withAdminConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    /// Runs `body` on a connection to `database` as the superuser.
+    func withAdminConnection<T>(
+        database: String = "postgres", _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
         let configuration = PostgresConnection.Configuration(
-            host: "127.0.0.1", port: port, username: "postgres", password: nil, database: "postgres", tls: .disable)
+            host: "127.0.0.1", port: port, username: "postgres", password: nil, database: database, tls: .disable)
         let connection = try await PostgresConnection.connect(
             configuration: configuration, id: 1, logger: Self.logger)
         do {
@@ -67,6 +73,26 @@ final class PostgresCluster: Sendable {
             throw error
         }
     }
+
+    /// Makes `role` authenticate with its password (SCRAM) over TCP; every other role keeps trust.
+    func requirePasswords(for role: String) async throws {
+        let file = folder + "/data/pg_hba.conf"
+        try hbaLock.withLock { _ in
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            // Written in place (not replaced), so the file stays the server user's.
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
+            defer { try? handle.close() }
+            try handle.truncate(atOffset: 0)
+            try handle.write(contentsOf: Data("host all \(role) 127.0.0.1/32 scram-sha-256\n\(text)".utf8))
+        }
+        try await withAdminConnection { connection in
+            _ = try await connection.query("SELECT pg_reload_conf()", logger: Self.logger)
+        }
+        // The server rereads the file at its next loop; a connection right after may still see the old rules.
+        try await Task.sleep(for: .milliseconds(200))
+    }
+
+    private let hbaLock = Mutex(())
 
     /// Opens a fresh, migrated inventory in a new database.
     static func freshInventory() async throws -> PostgresInventory {
@@ -85,7 +111,8 @@ final class PostgresCluster: Sendable {
     private static func start() throws -> PostgresCluster {
         guard let bin = serverBinaries() else {
             throw StartFailure(
-                description: "PostgreSQL server binaries (initdb, pg_ctl) not found in $PG_BIN, /usr/lib/postgresql/*/bin "
+                description:
+                    "PostgreSQL server binaries (initdb, pg_ctl) not found in $PG_BIN, /usr/lib/postgresql/*/bin "
                     + "or PATH: install postgresql-15 (apt-get install postgresql-15; CI installs it) or set PG_BIN")
         }
         removeAbandonedClusters()
@@ -108,7 +135,9 @@ final class PostgresCluster: Sendable {
             let port = try freePort()
             let options = "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
             do {
-                try run(bin + "/pg_ctl", ["-D", data, "-l", folder + "/server.log", "-o", options, "-w", "start"], as: runAs)
+                try run(
+                    bin + "/pg_ctl", ["-D", data, "-l", folder + "/server.log", "-o", options, "-w", "start"], as: runAs
+                )
                 return PostgresCluster(folder: folder, port: port, bin: bin, runAs: runAs)
             } catch {
                 lastError = error
@@ -182,7 +211,8 @@ final class PostgresCluster: Sendable {
     private static func run(_ tool: String, _ arguments: [String], as user: String?) throws {
         // `env -C /`: the server does not inherit the test's working folder, which the postgres user may not be able
         // to enter.
-        let argv = (user.map { ["/usr/sbin/runuser", "-u", $0, "--"] } ?? []) + ["/usr/bin/env", "-C", "/", tool] + arguments
+        let argv =
+            (user.map { ["/usr/sbin/runuser", "-u", $0, "--"] } ?? []) + ["/usr/bin/env", "-C", "/", tool] + arguments
         let outputPath = FileManager.default.temporaryDirectory
             .appendingPathComponent("token-rotator-pg-tool-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
@@ -193,7 +223,9 @@ final class PostgresCluster: Sendable {
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         let cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
+        defer {
+            for argument in cArguments { free(argument) }
+        }
         var pid = pid_t()
         let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
         guard spawned == 0 else {

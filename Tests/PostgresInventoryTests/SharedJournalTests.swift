@@ -215,7 +215,9 @@ struct SharedJournalTests {
         #expect(try await inventory.events(tokenUUID: sampleUUID(1).uppercased()) == [expected])
 
         let before = try await inventory.dumpAllRows()
-        var statements = ["UPDATE events SET message = 'edited'", "DELETE FROM events", "DELETE FROM events WHERE id = 1"]
+        var statements = [
+            "UPDATE events SET message = 'edited'", "DELETE FROM events", "DELETE FROM events WHERE id = 1",
+        ]
         if backend == .postgresql { statements.append("TRUNCATE events CASCADE") }
         for sql in statements {
             do {

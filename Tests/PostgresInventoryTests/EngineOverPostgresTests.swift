@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+@_spi(Testing) import PostgresInventory
+import RotatorCore
+import RotatorTestSupport
+import Testing
+
+/// The real rotation engine with a PostgreSQL inventory as its inventory, journal and claims, against the fake
+/// Jenkins and sinks of RotatorTestSupport: what `rotate` does with `--db postgresql://…`, short of the CLI.
+@Suite("PostgreSQL: the rotation engine over a shared inventory")
+struct EngineOverPostgresTests {
+    /// Users `user-0` … `user-(count-1)` on controller `ci`, each with one token `ci` 100 days old (due under
+    /// max_age 90d), held in a file sink, and the same tokens in a fresh PostgreSQL inventory.
+    struct Estate {
+        let world = FakeWorld(users: ["rotation-admin"])
+        let inventory: PostgresInventory
+        let policy: RotationPolicy
+        let users: [String]
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        let admin = JenkinsCredential(user: "rotation-admin", secret: Secret("admin-pass"), kind: .password)
+
+        init(users count: Int) async throws {
+            users = (0..<count).map { "user-\($0)" }
+            inventory = try await PostgresCluster.freshInventory()
+            policy = try PolicyLoader.parse(
+                """
+                version: 1
+                controllers:
+                  ci:
+                    url: http://127.0.0.1:8080/
+                    mode: admin
+                    auth: { user: rotation-admin, password_env: ADMIN_PASS }
+                defaults:
+                  max_age: 90d
+                  rotate_before: 10d
+                  grace: 0s
+                  jenkins_expiry: off
+                  deliver:
+                    - file: { path: "/sinks/{user}-{name}.token" }
+                limits:
+                  max_consecutive_failures: 1000
+                """, source: "postgres-engine-policy.yml")
+            var imported: [ImportedToken] = []
+            for (index, user) in users.enumerated() {
+                let token = world.jenkins.seed(user: user, name: "ci")
+                world.sinks.set("/sinks/\(user)-ci.token", token.value)
+                imported.append(
+                    ImportedToken(
+                        line: index + 2,
+                        record: InventoryToken(
+                            controller: "ci", user: user, name: "ci", uuid: token.uuid, created: now - 100 * 86_400,
+                            fingerprint: token.fingerprint)))
+            }
+            try await inventory.importTokens(imported, addedAt: now - 100 * 86_400)
+        }
+
+        /// One `rotate` run of its own engine (as one process would run it), claiming what it works on.
+        func rotate() async throws -> RunSummary {
+            var context = RotationContext(
+                policy: policy, inventory: inventory, journal: inventory, sinks: world.sinks, now: { [now] in now },
+                logger: Logger(label: "postgres-engine", factory: { _ in SwiftLogNoOpLogHandler() }))
+            context.claims = inventory
+            let connection = ControllerConnection(
+                config: policy.controllers[0], api: world.jenkins, adminCredential: admin, maxConsecutiveFailures: nil)
+            return try await RotationEngine(context: context, options: .init(), connections: ["ci": connection]).run()
+        }
+
+        /// How many tokens each user had minted (generate requests that reached Jenkins).
+        func generated() -> [String: Int] {
+            var counts: [String: Int] = [:]
+            for effect in world.effectLog where effect.hasPrefix("generate ") {
+                let user = String(effect.dropFirst("generate ".count).split(separator: "/")[0])
+                counts[user, default: 0] += 1
+            }
+            return counts
+        }
+
+        /// What a settled estate must satisfy: every user has exactly one live Jenkins token, the inventory's one
+        /// active token for that user, held by the sink; no journal row is left open. Returns what is wrong.
+        func problems() async throws -> [String] {
+            var problems: [String] = []
+            let unfinished = try await inventory.unfinishedRotations()
+            if !unfinished.isEmpty { problems.append("\(unfinished.count) unfinished rotations") }
+            let active = try await inventory.tokens()
+            for user in users {
+                let live = world.jenkins.tokens(of: user)
+                let kept = active.filter { $0.user == user }
+                guard live.count == 1, kept.count == 1, live[0].uuid == kept[0].uuid, kept[0].state == .active else {
+                    problems.append("\(user): Jenkins \(live.map(\.uuid)), inventory \(kept.map(\.uuid))")
+                    continue
+                }
+                if world.sinks.value("/sinks/\(user)-ci.token")?.fingerprint != live[0].fingerprint {
+                    problems.append("\(user): the sink does not hold the live token")
+                }
+            }
+            return problems
+        }
+    }
+
+    @Test(
+        "one rotation end to end: journal row done, old token revoked, successor recorded, run closed, claim released")
+    func oneRotation() async throws {
+        let estate = try await Estate(users: 1)
+        let old = try #require(try await estate.inventory.tokens().first)
+        let summary = try await estate.rotate()
+        #expect(summary.results.map(\.outcome) == [.rotated], "\(summary.results)")
+        #expect(try await estate.problems() == [])
+
+        let runID = try #require(summary.runID)
+        let rotation = try #require(try await estate.inventory.history().first)
+        #expect(rotation.step == .done)
+        #expect(rotation.outcome == .rotated)
+        #expect(rotation.runID == runID)
+        #expect(rotation.oldUUID == old.uuid)
+        let newUUID = try #require(rotation.newUUID)
+        let successor = try #require(try await estate.inventory.token(uuid: newUUID))
+        #expect(successor.fingerprint == estate.world.jenkins.tokens(of: "user-0").first?.fingerprint)
+        let retired = try #require(try await estate.inventory.token(uuid: old.uuid))
+        #expect(retired.state == .revoked)
+        #expect(retired.replacedBy == successor.uuid)
+
+        let run = try #require(try await estate.inventory.run(id: runID))
+        #expect(run.rotated == 1)
+        #expect(run.exitCode == 0)
+        #expect(run.finished != nil)
+        let kinds = try await estate.inventory.events(runID: runID).map(\.kind)
+        #expect(kinds.first == "run.started")
+        #expect(kinds.last == "run.finished")
+        #expect(kinds.contains("rotation.done"))
+        #expect(try await estate.inventory.claimHolder(uuid: old.uuid) == nil)
+
+        let again = try await estate.rotate()
+        #expect(again.counts.rotated == 0)
+        #expect(estate.generated() == ["user-0": 1])
+    }
+
+    @Test(
+        "four engines in parallel over 40 due tokens rotate each exactly once (started together, or one by one)",
+        arguments: [0, 20])
+    func fourInParallel(staggerMilliseconds: Int) async throws {
+        let estate = try await Estate(users: 40)
+        let summaries = try await withThrowingTaskGroup(of: RunSummary.self) { group in
+            for index in 0..<4 {
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(index * staggerMilliseconds))
+                    return try await estate.rotate()
+                }
+            }
+            var summaries: [RunSummary] = []
+            for try await summary in group { summaries.append(summary) }
+            return summaries
+        }
+        let rotated = summaries.flatMap { $0.results.filter { $0.outcome == .rotated } }
+        #expect(rotated.count == 40, "\(summaries.map(\.results))")
+        #expect(Set(rotated.map(\.user)).count == 40)
+        #expect(summaries.allSatisfy { !$0.hasFailures }, "\(summaries.flatMap(\.results).filter(\.needsAttention))")
+        let generated = estate.generated()
+        #expect(generated.count == 40)
+        #expect(generated.values.allSatisfy { $0 == 1 }, "\(generated.filter { $0.value != 1 })")
+        #expect(try await estate.problems() == [])
+        #expect(try await estate.inventory.history().count == 40)
+        #expect(Set(summaries.compactMap(\.runID)).count == 4)
+
+        // Another round finds nothing due: the successors are fresh.
+        let later = try await estate.rotate()
+        #expect(later.counts.rotated == 0)
+        #expect(estate.generated().values.reduce(0, +) == 40)
+    }
+}
