@@ -54,12 +54,16 @@ struct EngineOverPostgresTests {
             try await inventory.importTokens(imported, addedAt: now - 100 * 86_400)
         }
 
-        /// One `rotate` run of its own engine (as one process would run it), claiming what it works on.
-        func rotate() async throws -> RunSummary {
+        /// One `rotate` run of its own engine (as one process would run it), claiming what it works on for
+        /// `lease`. Once the world has "crashed" (``FakeWorld/crash(at:_:)``) the process is dead: nothing more it
+        /// does reaches the database either.
+        func rotate(lease: TimeSpan = TimeSpan(seconds: 600)) async throws -> RunSummary {
+            let store = ProcessView(inventory: inventory, world: world)
             var context = RotationContext(
-                policy: policy, inventory: inventory, journal: inventory, sinks: world.sinks, now: { [now] in now },
+                policy: policy, inventory: store, journal: store, sinks: world.sinks, now: { [now] in now },
                 logger: Logger(label: "postgres-engine", factory: { _ in SwiftLogNoOpLogHandler() }))
-            context.claims = inventory
+            context.claims = store
+            context.claimLease = lease
             let connection = ControllerConnection(
                 config: policy.controllers[0], api: world.jenkins, adminCredential: admin, maxConsecutiveFailures: nil)
             return try await RotationEngine(context: context, options: .init(), connections: ["ci": connection]).run()
@@ -134,6 +138,25 @@ struct EngineOverPostgresTests {
         #expect(estate.generated() == ["user-0": 1])
     }
 
+    @Test("a run killed mid-rotation keeps its claim until the lease expires; a run started after that settles it")
+    func killedRun() async throws {
+        let estate = try await Estate(users: 1)
+        estate.world.crash(at: 1, .after)  // the generate request takes effect, then the process dies
+        await #expect(throws: (any Error).self) { _ = try await estate.rotate(lease: TimeSpan(seconds: 1)) }
+        #expect(try await estate.inventory.unfinishedRotations().map(\.step) == [.generating])
+        estate.world.restart()
+
+        let meanwhile = try await estate.rotate()
+        #expect(meanwhile.results.isEmpty, "\(meanwhile.results)")  // the dead run's claim holds
+        #expect(try await estate.inventory.unfinishedRotations().count == 1)
+
+        try await Task.sleep(for: .milliseconds(1_200))
+        let next = try await estate.rotate()
+        #expect(next.counts.rotated == 1, "\(next.results)")
+        #expect(try await estate.problems() == [])
+        #expect(try await estate.inventory.history().map(\.step) == [.done, .rolledBack])
+    }
+
     @Test(
         "four engines in parallel over 40 due tokens rotate each exactly once (started together, or one by one)",
         arguments: [0, 20])
@@ -165,5 +188,85 @@ struct EngineOverPostgresTests {
         let later = try await estate.rotate()
         #expect(later.counts.rotated == 0)
         #expect(estate.generated().values.reduce(0, +) == 40)
+    }
+}
+
+/// The PostgreSQL inventory as one process sees it: once the ``FakeWorld`` has crashed, that process is dead, and
+/// nothing it would still do reaches the database (its claims stay until their lease expires).
+struct ProcessView: TokenInventory, RotationJournal, TokenClaims {
+    let inventory: PostgresInventory
+    let world: FakeWorld
+
+    private func alive() throws {
+        if world.hasCrashed { throw SimulatedCrash() }
+    }
+
+    func startRun(_ run: RunEntry, asOf: Date?, events: [InventoryEvent]) async throws -> Int64 {
+        try alive()
+        return try await inventory.startRun(run, asOf: asOf, events: events)
+    }
+    func finishRun(id: Int64, counts: RunCounts, exitCode: Int, finished: Date, events: [InventoryEvent])
+        async throws
+    {
+        try alive()
+        try await inventory.finishRun(id: id, counts: counts, exitCode: exitCode, finished: finished, events: events)
+    }
+    func forEachToken(includeRevoked: Bool, _ body: (InventoryToken) throws -> Void) async throws {
+        try alive()
+        try await inventory.forEachToken(includeRevoked: includeRevoked, body)
+    }
+    func forEachActiveTokenOldestFirst(_ body: (InventoryToken) throws -> Bool) async throws {
+        try alive()
+        try await inventory.forEachActiveTokenOldestFirst(body)
+    }
+    func token(uuid: String) async throws -> InventoryToken? {
+        try alive()
+        return try await inventory.token(uuid: uuid)
+    }
+    func isKnownToken(uuid: String) async throws -> Bool {
+        try alive()
+        return try await inventory.isKnownToken(uuid: uuid)
+    }
+    func unfinishedRotations() async throws -> [JournalEntry] {
+        try alive()
+        return try await inventory.unfinishedRotations()
+    }
+    func insert(_ entry: JournalEntry, events: [InventoryEvent]) async throws -> Int64 {
+        try alive()
+        return try await inventory.insert(entry, events: events)
+    }
+    func save(_ entry: JournalEntry, at: Date, events: [InventoryEvent]) async throws {
+        try alive()
+        try await inventory.save(entry, at: at, events: events)
+    }
+    func recordRotated(
+        oldUUID: String, successor: InventoryToken, oldState: RetiredTokenState, completing entry: JournalEntry,
+        at: Date, events: [InventoryEvent]
+    ) async throws {
+        try alive()
+        try await inventory.recordRotated(
+            oldUUID: oldUUID, successor: successor, oldState: oldState, completing: entry, at: at, events: events)
+    }
+    func recordIssued(_ token: InventoryToken, completing entry: JournalEntry, at: Date, events: [InventoryEvent])
+        async throws
+    {
+        try alive()
+        try await inventory.recordIssued(token, completing: entry, at: at, events: events)
+    }
+    func markRevoked(uuid: String, at: Date, events: [InventoryEvent]) async throws {
+        try alive()
+        try await inventory.markRevoked(uuid: uuid, at: at, events: events)
+    }
+    func append(_ events: [InventoryEvent]) async throws {
+        try alive()
+        try await inventory.append(events)
+    }
+    func claim(uuid: String, runID: Int64, lease: TimeSpan) async throws -> Bool {
+        try alive()
+        return try await inventory.claim(uuid: uuid, runID: runID, lease: lease)
+    }
+    func releaseClaims(runID: Int64) async throws {
+        try alive()
+        try await inventory.releaseClaims(runID: runID)
     }
 }
