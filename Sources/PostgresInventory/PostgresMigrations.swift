@@ -126,13 +126,21 @@ extension PostgresInventory {
     /// opening the database at once take turns (an advisory lock); the second finds the work done.
     func migrate() async throws {
         let known = Self.knownMigrations
-        try await write("creating the migrations table") { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresMigrations.lockKey))", logger: logger)
-            try await connection.query(
-                """
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    identifier TEXT PRIMARY KEY, applied TIMESTAMPTZ NOT NULL DEFAULT now())
-                """, logger: logger)
+        // Only a new database needs the table created: a role with no CREATE right on the schema (a rotator
+        // that only reads and writes rows, docs/deployment.md) opens a migrated database without trying.
+        let tableExists = try await rows(
+            "reading applied migrations", "SELECT to_regclass('schema_migrations') IS NOT NULL"
+        ).first?.decode(Bool.self)
+        if tableExists != true {
+            try await write("creating the migrations table") { connection in
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(\(PostgresMigrations.lockKey))", logger: logger)
+                try await connection.query(
+                    """
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        identifier TEXT PRIMARY KEY, applied TIMESTAMPTZ NOT NULL DEFAULT now())
+                    """, logger: logger)
+            }
         }
         let applied = try await appliedMigrations()
         if let unknown = applied.last(where: { !known.contains($0) }) {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostgresNIO
 @_spi(Testing) import PostgresInventory
 import RotatorCore
 import RotatorTestSupport
@@ -19,9 +20,13 @@ struct EngineOverPostgresTests {
         let now = Date(timeIntervalSince1970: 1_790_000_000)
         let admin = JenkinsCredential(user: "rotation-admin", secret: Secret("admin-pass"), kind: .password)
 
-        init(users count: Int) async throws {
+        init(users count: Int, inventory: PostgresInventory? = nil) async throws {
             users = (0..<count).map { "user-\($0)" }
-            inventory = try await PostgresCluster.freshInventory()
+            if let inventory {
+                self.inventory = inventory
+            } else {
+                self.inventory = try await PostgresCluster.freshInventory()
+            }
             policy = try PolicyLoader.parse(
                 """
                 version: 1
@@ -51,7 +56,7 @@ struct EngineOverPostgresTests {
                             controller: "ci", user: user, name: "ci", uuid: token.uuid, created: now - 100 * 86_400,
                             fingerprint: token.fingerprint)))
             }
-            try await inventory.importTokens(imported, addedAt: now - 100 * 86_400)
+            try await self.inventory.importTokens(imported, addedAt: now - 100 * 86_400)
         }
 
         /// One `rotate` run of its own engine (as one process would run it), claiming what it works on for
@@ -155,6 +160,50 @@ struct EngineOverPostgresTests {
         #expect(next.counts.rotated == 1, "\(next.results)")
         #expect(try await estate.problems() == [])
         #expect(try await estate.inventory.history().map(\.step) == [.done, .rolledBack])
+    }
+
+    @Test("a role with only the grants of examples/postgresql-grants.sql runs rotations; the owner migrates")
+    func minimalGrants() async throws {
+        let cluster = try PostgresCluster.shared()
+        let suffix = "\(getpid())_\(UUID().uuidString.prefix(6).lowercased())"
+        let (owner, database) = ("inventory_owner_\(suffix)", "inventory_\(suffix)")
+        try await cluster.withAdminConnection { connection in
+            for sql in [
+                "CREATE ROLE \(owner) LOGIN", "CREATE ROLE token_rotator_\(suffix) LOGIN",
+                "CREATE DATABASE \(database) OWNER \(owner)",
+            ] {
+                _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: PostgresCluster.logger)
+            }
+        }
+        try await cluster.withAdminConnection(database: database) { connection in
+            _ = try await connection.query(
+                PostgresQuery(unsafeSQL: "ALTER SCHEMA public OWNER TO \(owner)"), logger: PostgresCluster.logger)
+        }
+        let byOwner = try await PostgresInventory.open(url: cluster.url(database: database, user: owner))
+        let grants = try String(
+            contentsOf: MigrationTests.root.appendingPathComponent("examples/postgresql-grants.sql"), encoding: .utf8)
+        for statement in PostgresInventory.migrationStatements(grants) {
+            try await byOwner.executeRawSQL(
+                statement.replacingOccurrences(of: "TO token_rotator", with: "TO token_rotator_\(suffix)"))
+        }
+        await byOwner.close()
+
+        let rotator = try await PostgresInventory.open(
+            url: cluster.url(database: database, user: "token_rotator_\(suffix)"))
+        let estate = try await Estate(users: 3, inventory: rotator)
+        let summary = try await estate.rotate()
+        #expect(summary.counts.rotated == 3, "\(summary.results)")
+        #expect(!summary.hasFailures)
+        #expect(try await estate.problems() == [])
+        do {
+            try await rotator.executeRawSQL("DELETE FROM events")
+            Issue.record("the rotator role deleted events")
+        } catch {
+            #expect("\(error)".contains("permission denied"), "\(error)")
+        }
+        await #expect(throws: PostgresInventoryError.self) {
+            try await rotator.executeRawSQL("CREATE TABLE mine (id int)")
+        }
     }
 
     @Test(

@@ -7,7 +7,7 @@ import Testing
 @Suite("PostgreSQL: opening and migrating")
 struct MigrationTests {
     /// The package's root folder (this file is Tests/PostgresInventoryTests/MigrationTests.swift).
-    private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
     @Test("every file in migrations/postgresql is embedded, in order, with the same text")
