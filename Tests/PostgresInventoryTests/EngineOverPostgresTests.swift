@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import PostgresNIO
 @_spi(Testing) import PostgresInventory
+import PostgresNIO
 import RotatorCore
 import RotatorTestSupport
 import Testing
