@@ -94,6 +94,76 @@ final class PostgresCluster: Sendable {
 
     private let hbaLock = Mutex(())
 
+    /// Turns TLS on (once): a throwaway CA, and a server certificate it signed for `localhost` and 127.0.0.1.
+    /// Returns the CA certificate's path. Connections with `sslmode=disable` go on as before.
+    func enableTLS() async throws -> TLSFiles {
+        try await tls.value
+    }
+
+    struct TLSFiles: Sendable {
+        /// The CA that signed the server's certificate.
+        var authority: String
+        /// Another CA, which signed nothing the server holds.
+        var stranger: String
+    }
+
+    private var tls: Task<TLSFiles, any Error> {
+        tlsTask.withLock { task in
+            if let task { return task }
+            let made = Task { try await self.makeTLS() }
+            task = made
+            return made
+        }
+    }
+    private let tlsTask = Mutex<Task<TLSFiles, any Error>?>(nil)
+
+    private func makeTLS() async throws -> TLSFiles {
+        let tlsFolder = folder + "/tls"
+        try FileManager.default.createDirectory(atPath: tlsFolder, withIntermediateDirectories: false)
+        let openssl = "/usr/bin/openssl"
+        for name in ["ca", "stranger"] {
+            try Self.run(
+                openssl,
+                [
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=token-rotator test \(name)",
+                    "-keyout", "\(tlsFolder)/\(name).key", "-out", "\(tlsFolder)/\(name).pem",
+                ], as: nil)
+        }
+        try Self.run(
+            openssl,
+            [
+                "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "\(tlsFolder)/server.key",
+                "-out", "\(tlsFolder)/server.csr",
+            ], as: nil)
+        try "subjectAltName=DNS:localhost,IP:127.0.0.1\n".write(
+            toFile: "\(tlsFolder)/server.ext", atomically: true, encoding: .utf8)
+        try Self.run(
+            openssl,
+            [
+                "x509", "-req", "-in", "\(tlsFolder)/server.csr", "-CA", "\(tlsFolder)/ca.pem", "-CAkey",
+                "\(tlsFolder)/ca.key", "-CAcreateserial", "-days", "2", "-extfile", "\(tlsFolder)/server.ext",
+                "-out", "\(tlsFolder)/server.pem",
+            ], as: nil)
+        chmod("\(tlsFolder)/server.key", 0o600)
+        if let runAs, let user = getpwnam(runAs) {
+            for file in ["", "/server.key", "/server.pem"] {
+                chown(tlsFolder + file, user.pointee.pw_uid, user.pointee.pw_gid)
+            }
+        }
+        try await withAdminConnection { connection in
+            for sql in [
+                "ALTER SYSTEM SET ssl_cert_file = '\(tlsFolder)/server.pem'",
+                "ALTER SYSTEM SET ssl_key_file = '\(tlsFolder)/server.key'", "ALTER SYSTEM SET ssl = on",
+                "SELECT pg_reload_conf()",
+            ] {
+                _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Self.logger)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        return TLSFiles(authority: "\(tlsFolder)/ca.pem", stranger: "\(tlsFolder)/stranger.pem")
+    }
+
     /// Opens a fresh, migrated inventory in a new database.
     static func freshInventory() async throws -> PostgresInventory {
         let cluster = try shared()
@@ -208,7 +278,7 @@ final class PostgresCluster: Sendable {
     /// Runs a server tool to completion (as `user` through runuser when given). Its output goes to a file, not a
     /// pipe (the server that `pg_ctl start` leaves running would hold a pipe open), quoted when the tool fails.
     /// posix_spawn and waitpid rather than Foundation's Process, whose exit monitoring missed runuser's exit here.
-    private static func run(_ tool: String, _ arguments: [String], as user: String?) throws {
+    static func run(_ tool: String, _ arguments: [String], as user: String?) throws {
         // `env -C /`: the server does not inherit the test's working folder, which the postgres user may not be able
         // to enter.
         let argv =
