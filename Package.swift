@@ -101,6 +101,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "InventoryCopy",
+            dependencies: [
+                "InventoryStore", "PostgresInventory",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TokenSinks",
             dependencies: [
                 "RotatorCore",
@@ -154,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "PostgresInventoryTests",
             dependencies: [
-                "PostgresInventory", "InventoryStore", "RotatorCore", "RotatorTestSupport",
+                "PostgresInventory", "InventoryStore", "InventoryCopy", "RotatorCore", "RotatorTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
