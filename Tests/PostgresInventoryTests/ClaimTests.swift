@@ -32,9 +32,9 @@ struct ClaimTests {
         let inventory = try await PostgresCluster.freshInventory()
         let crashed = try await startRun(inventory)
         let meanwhile = try await startRun(inventory)
-        #expect(try await inventory.claim(uuid: sampleUUID(1), runID: crashed, lease: TimeSpan(seconds: 1)))
+        #expect(try await inventory.claim(uuid: sampleUUID(1), runID: crashed, lease: TimeSpan(seconds: 2)))
         #expect(try await !inventory.claim(uuid: sampleUUID(1), runID: meanwhile, lease: lease))
-        try await Task.sleep(for: .milliseconds(1_200))
+        try await Task.sleep(for: .milliseconds(2_200))
         #expect(try await inventory.claimHolder(uuid: sampleUUID(1)) == nil)
         // A run that began while the claim was live planned from a state the crashed run may have changed since.
         #expect(try await !inventory.claim(uuid: sampleUUID(1), runID: meanwhile, lease: lease))
