@@ -77,7 +77,7 @@ struct ConnectionURLTests {
 
     @Test("the password authenticates: a role with a password connects with PGPASSWORD, and fails without it")
     func passwordAuthentication() async throws {
-        let cluster = try PostgresCluster.shared()
+        let cluster = try await PostgresCluster.shared()
         let url = try await cluster.makeDatabase()
         let database = String(url.split(separator: "/").last!.split(separator: "?").first!)
         let role = "rotator_\(getpid())_\(UUID().uuidString.prefix(6).lowercased())"

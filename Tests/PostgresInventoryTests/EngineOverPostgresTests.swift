@@ -166,7 +166,7 @@ struct EngineOverPostgresTests {
 
     @Test("a role with only the grants of examples/postgresql-grants.sql runs rotations; the owner migrates")
     func minimalGrants() async throws {
-        let cluster = try PostgresCluster.shared()
+        let cluster = try await PostgresCluster.shared()
         let suffix = "\(getpid())_\(UUID().uuidString.prefix(6).lowercased())"
         let (owner, database) = ("inventory_owner_\(suffix)", "inventory_\(suffix)")
         try await cluster.withAdminConnection { connection in

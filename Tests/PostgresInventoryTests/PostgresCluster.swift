@@ -21,15 +21,26 @@ final class PostgresCluster: Sendable {
     private let counter = Mutex(0)
 
     /// The cluster of this test process, started on first use; a failure to start is reported to every test.
-    static func shared() throws -> PostgresCluster {
-        try sharedCluster.get()
+    static func shared() async throws -> PostgresCluster {
+        try await sharedCluster.value
     }
 
-    private static let sharedCluster: Result<PostgresCluster, any Error> = Result {
-        let cluster = try PostgresCluster.start()
-        clusterToStop.withLock { $0 = (cluster.bin, cluster.folder, cluster.runAs) }
-        atexit { PostgresCluster.stopAtExit() }
-        return cluster
+    private static let sharedCluster = Task<PostgresCluster, any Error> {
+        try await offThePool {
+            let cluster = try PostgresCluster.start()
+            clusterToStop.withLock { $0 = (cluster.bin, cluster.folder, cluster.runAs) }
+            atexit { PostgresCluster.stopAtExit() }
+            return cluster
+        }
+    }
+
+    /// Runs blocking work (initdb, pg_ctl, openssl: seconds of waiting in waitpid) on a thread of its own. On
+    /// Swift's cooperative pool (two threads on a two-core machine) it would stall every other test of the process,
+    /// timing-sensitive ones included.
+    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
     }
 
     private init(folder: String, port: Int, bin: String, runAs: String?) {
@@ -119,6 +130,23 @@ final class PostgresCluster: Sendable {
 
     private func makeTLS() async throws -> TLSFiles {
         let tlsFolder = folder + "/tls"
+        let runAs = runAs
+        try await Self.offThePool { try Self.makeCertificates(in: tlsFolder, owner: runAs) }
+        try await withAdminConnection { connection in
+            for sql in [
+                "ALTER SYSTEM SET ssl_cert_file = '\(tlsFolder)/server.pem'",
+                "ALTER SYSTEM SET ssl_key_file = '\(tlsFolder)/server.key'", "ALTER SYSTEM SET ssl = on",
+                "SELECT pg_reload_conf()",
+            ] {
+                _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Self.logger)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        return TLSFiles(authority: "\(tlsFolder)/ca.pem", stranger: "\(tlsFolder)/stranger.pem")
+    }
+
+    /// A CA, another CA, and a server key and certificate signed by the first, for `localhost` and 127.0.0.1.
+    private static func makeCertificates(in tlsFolder: String, owner runAs: String?) throws {
         try FileManager.default.createDirectory(atPath: tlsFolder, withIntermediateDirectories: false)
         let openssl = "/usr/bin/openssl"
         for name in ["ca", "stranger"] {
@@ -151,22 +179,11 @@ final class PostgresCluster: Sendable {
                 chown(tlsFolder + file, user.pointee.pw_uid, user.pointee.pw_gid)
             }
         }
-        try await withAdminConnection { connection in
-            for sql in [
-                "ALTER SYSTEM SET ssl_cert_file = '\(tlsFolder)/server.pem'",
-                "ALTER SYSTEM SET ssl_key_file = '\(tlsFolder)/server.key'", "ALTER SYSTEM SET ssl = on",
-                "SELECT pg_reload_conf()",
-            ] {
-                _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Self.logger)
-            }
-        }
-        try await Task.sleep(for: .milliseconds(300))
-        return TLSFiles(authority: "\(tlsFolder)/ca.pem", stranger: "\(tlsFolder)/stranger.pem")
     }
 
     /// Opens a fresh, migrated inventory in a new database.
     static func freshInventory() async throws -> PostgresInventory {
-        let cluster = try shared()
+        let cluster = try await shared()
         return try await PostgresInventory.open(url: try await cluster.makeDatabase(), environment: [:])
     }
 

@@ -30,7 +30,7 @@ struct TLSTests {
             ("localhost", "sslmode=verify-full&sslrootcert=CA"),
         ])
     func encryptedModes(host: String, parameters: String) async throws {
-        let cluster = try PostgresCluster.shared()
+        let cluster = try await PostgresCluster.shared()
         let files = try await cluster.enableTLS()
         let application = "tls-test-\(UUID().uuidString.prefix(8))"
         let url =
@@ -50,7 +50,7 @@ struct TLSTests {
             ("localhost", "sslmode=verify-full&sslrootcert=STRANGER"),
         ])
     func refused(host: String, parameters: String) async throws {
-        let cluster = try PostgresCluster.shared()
+        let cluster = try await PostgresCluster.shared()
         let files = try await cluster.enableTLS()
         let url =
             "postgresql://postgres@\(host):\(cluster.port)/\(try await database(cluster))?"
@@ -64,7 +64,7 @@ struct TLSTests {
 
     @Test("sslmode=disable stays in clear text even when the server offers TLS")
     func disabled() async throws {
-        let cluster = try PostgresCluster.shared()
+        let cluster = try await PostgresCluster.shared()
         _ = try await cluster.enableTLS()
         let application = "tls-test-\(UUID().uuidString.prefix(8))"
         let url =
