@@ -220,7 +220,8 @@ final class PostgresCluster: Sendable {
         var lastError: (any Error)?
         for _ in 0..<3 {
             let port = try freePort()
-            let options = "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+            // Tests leave their inventories open (idle connections until the process exits): room for many.
+            let options = "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400"
             do {
                 try run(
                     bin + "/pg_ctl", ["-D", data, "-l", folder + "/server.log", "-o", options, "-w", "start"], as: runAs
