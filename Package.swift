@@ -27,6 +27,7 @@ let package = Package(
         .package(
             url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .executableTarget(
@@ -87,6 +88,28 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PostgresInventory",
+            dependencies: [
+                "RotatorCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            resources: [
+                .embedInCode("../../migrations/postgresql/0001_create_inventory.sql")
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "InventoryCopy",
+            dependencies: [
+                "InventoryStore", "PostgresInventory",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TokenSinks",
             dependencies: [
                 "RotatorCore",
@@ -135,6 +158,15 @@ let package = Package(
         .testTarget(
             name: "InventoryStoreTests",
             dependencies: ["InventoryStore", "RotatorCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostgresInventoryTests",
+            dependencies: [
+                "PostgresInventory", "InventoryStore", "InventoryCopy", "RotatorCore", "RotatorTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

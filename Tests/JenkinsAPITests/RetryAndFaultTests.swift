@@ -77,7 +77,9 @@ struct RetryAndFaultTests {
             }
             #expect(error?.responseMayBeLost == true)
             #expect(error?.isRetryable == false)
-            #expect(await jenkins.simulator.requestCount(.generate) == 1)
+            // Never re-sent. (On a loaded machine the 300 ms can pass before the request even reaches the simulator,
+            // so "exactly once" would be flaky; the client cannot know either, hence "may be lost".)
+            #expect(await jenkins.simulator.requestCount(.generate) <= 1)
         }
     }
 
@@ -114,7 +116,9 @@ struct RetryAndFaultTests {
                 return
             }
             #expect(generate?.isRetryable == false)
-            #expect(await jenkins.simulator.requestCount(.generate) == 1)
+            // Never re-sent. (On a loaded machine the 300 ms can pass before the request even reaches the simulator,
+            // so "exactly once" would be flaky; the client cannot know either, hence "may be lost".)
+            #expect(await jenkins.simulator.requestCount(.generate) <= 1)
         }
     }
 }

@@ -53,10 +53,11 @@ public struct RotationEngine: Sendable {
         case retire(InventoryToken, TokenSettings, reason: String)
         case skip(InventoryToken, String)
 
-        /// The token a claim is taken on.
+        /// The key a claim is taken on: the token's uuid, or for an `issue` whose response was lost (no uuid at
+        /// all) its journal row.
         var tokenUUID: String? {
             switch self {
-            case .resume(let entry): entry.oldUUID ?? entry.newUUID
+            case .resume(let entry): entry.oldUUID ?? entry.newUUID ?? entry.id.map { "rotation:\($0)" }
             case .rotate(let token, _), .retire(let token, _, _): token.uuid
             case .skip: nil
             }
