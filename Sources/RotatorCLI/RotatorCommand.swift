@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import RotatorCore
 
 /// The `token-rotator` command: rotates Jenkins API tokens by policy.
 public struct RotatorCommand: AsyncParsableCommand {
@@ -22,11 +23,6 @@ public struct RotatorCommand: AsyncParsableCommand {
     )
 
     public init() {}
-}
-
-/// The release this binary was built from.
-public enum TokenRotatorVersion {
-    public static let current = "0.1.0"
 }
 
 /// The executable's single entry point. Maps every failure onto the exit codes of SPEC §2:

@@ -35,7 +35,12 @@ enum LiveJenkins {
                         "TLS certificate verification is OFF for this controller (insecure: true)",
                         metadata: ["controller": "\(config.id)", "url": "\(config.url.absoluteString)"])
                 }
-                let client = try JenkinsClient(
+                if config.usesPlainHTTPOverNetwork {
+                    env.logger.warning(
+                        "\(plainHTTPWarning)",
+                        metadata: ["controller": "\(config.id)", "url": "\(config.url.absoluteString)"])
+                }
+                let client = JenkinsClient(
                     configuration: JenkinsClientConfiguration(config), httpClient: httpClient, logger: env.logger)
                 controllers.append(Controller(config: config, client: client, credential: credential(config, env: env)))
             }
@@ -47,6 +52,10 @@ enum LiveJenkins {
             throw error
         }
     }
+
+    static let plainHTTPWarning =
+        "plain http to a host that is not loopback (allow_plain_http: true): credentials and new tokens cross "
+        + "the network unencrypted"
 
     /// Rotation sessions: every needed secret must resolve before anything is sent (a configuration error
     /// otherwise, exit 2).
