@@ -51,10 +51,11 @@ let package = Package(
             path: "Benchmarks/rotator-bench",
             swiftSettings: swiftSettings
         ),
+        .target(name: "CSystemCalls"),
         .target(
             name: "RotatorCLI",
             dependencies: [
-                "RotatorCore", "InventoryStore", "JenkinsAPI", "JenkinsSimulator", "TokenSinks",
+                "RotatorCore", "InventoryStore", "JenkinsAPI", "JenkinsSimulator", "TokenSinks", "CSystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,7 +88,7 @@ let package = Package(
         .target(
             name: "TokenSinks",
             dependencies: [
-                "RotatorCore",
+                "RotatorCore", "CSystemCalls",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -34,6 +34,8 @@ public enum TokenRotatorMain {
     /// requests). One loop is plenty for a batch job whose requests are capped per controller. Work that blocks
     /// (SQLite commits, fsync, sink commands) runs on dedicated threads, never on the loop.
     public static func start() -> Never {
+        // Before anything reads a secret: no core dumps, not dumpable.
+        ProcessHardening.apply()
         // Both must happen on the main thread before any task starts.
         NIOSingletons.groupLoopCountSuggestion = 1
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()

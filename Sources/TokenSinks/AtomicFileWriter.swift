@@ -27,12 +27,8 @@ package enum AtomicFileWriter {
         }
         try createFolders(folder, forFile: path)
 
-        let temporaryPath = folder.hasSuffix("/") ? folder + "." + fileName : folder + "/." + fileName
-        let uniqueTemporaryPath = temporaryPath + "." + String(UInt64.random(in: .min ... .max), radix: 16) + ".tmp"
-        let descriptor = open(uniqueTemporaryPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode)
-        guard descriptor >= 0 else {
-            throw failure(path, "create a temporary file in \(folder)", errno)
-        }
+        AbandonedTemporaryFiles.remove(in: folder)
+        let (descriptor, uniqueTemporaryPath) = try createTemporaryFile(folder: folder, fileName: fileName, mode: mode)
         var isOpen = true
         var isRenamed = false
         defer {
@@ -62,6 +58,26 @@ package enum AtomicFileWriter {
         // Once renamed, the new content is in place and readers see it; a failure to flush the
         // folder must not turn a delivered token into a failed delivery (which would revoke it).
         syncFolder(folder)
+    }
+
+    /// Creates `.<fileName>.<random hex>.tmp` in `folder` and holds an exclusive `flock` on it until it is
+    /// closed, which tells ``AbandonedTemporaryFiles`` that it is in use. A cleaner that locked and unlinked
+    /// the file between its creation and our lock leaves it with no link: then start again with a new name.
+    private static func createTemporaryFile(folder: String, fileName: String, mode: mode_t) throws -> (Int32, String) {
+        let base = folder.hasSuffix("/") ? folder + "." + fileName : folder + "/." + fileName
+        while true {
+            let temporaryPath = base + "." + String(UInt64.random(in: .min ... .max), radix: 16) + ".tmp"
+            let descriptor = open(temporaryPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode)
+            guard descriptor >= 0 else {
+                throw failure(folder + "/" + fileName, "create a temporary file in \(folder)", errno)
+            }
+            var status = stat()
+            if flock(descriptor, LOCK_EX) == 0, fstat(descriptor, &status) == 0, status.st_nlink == 0 {
+                close(descriptor)
+                continue
+            }
+            return (descriptor, temporaryPath)
+        }
     }
 
     /// `/a/b/c` → (`/a/b`, `c`); `/c` → (`/`, `c`); nil when not absolute or not naming a file.
