@@ -71,9 +71,13 @@ extension RotatorCommand.InventoryCommand {
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
             let text: String
             do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw CLIError.unreadableFile(path: file, reason: "\(error.localizedDescription)")
+                let bytes = try BoundedFile.read(file, limit: InventoryImport.maxFileSize)
+                guard let decoded = String(validating: bytes, as: UTF8.self) else {
+                    throw CLIError.unreadableFile(path: file, reason: "it is not UTF-8 text")
+                }
+                text = decoded
+            } catch let failure as BoundedFile.Failure {
+                throw CLIError.unreadableFile(path: file, reason: failure.description)
             }
             let tokens = try InventoryImport.parse(text, fileName: file)
             let inventory = try Inventory.open(path: global.databasePath(env))

@@ -78,6 +78,9 @@ enum LiveJenkins {
         _ config: ControllerConfig, env: CommandEnvironment
     ) -> Result<JenkinsCredential?, LiveJenkinsError> {
         guard let auth = config.auth else { return .success(nil) }
+        if let warning = SecretResolver.permissionWarning(for: auth.source) {
+            env.logger.warning("\(warning)", metadata: ["controller": "\(config.id)"])
+        }
         do {
             let secret = try SecretResolver.resolve(auth.source, environment: env.variables)
             return .success(JenkinsCredential(user: auth.user, secret: secret, kind: auth.kind))

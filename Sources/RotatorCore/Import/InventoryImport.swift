@@ -3,6 +3,9 @@ import Foundation
 /// Parses `inventory import` files (SPEC §2): CSV with the header `controller,user,name,uuid,created` (any column
 /// order, RFC 4180 quoting, CRLF or LF), or a JSON array of objects with the same keys. Pure: no I/O.
 public enum InventoryImport {
+    /// The largest import file read (64 MiB, about 400,000 rows): a bigger one is refused before parsing.
+    public static let maxFileSize = 64 << 20
+
     /// The columns (CSV) and keys (JSON) of an import file.
     public static let columns = ["controller", "user", "name", "uuid", "created"]
 
