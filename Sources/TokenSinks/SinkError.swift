@@ -34,6 +34,9 @@ public enum SinkError: Error, CustomStringConvertible {
     case commandTimedOut(command: String, timeout: Duration)
     /// A path or argument template of the policy could not be rendered for this token.
     case invalidTemplate(sink: String, TemplateError)
+    /// Argument `index` (1 for the first after the program) would start with `-` only because of a placeholder
+    /// value: the program could take it for an option.
+    case optionLikeArgument(command: String, index: Int)
 
     public var description: String {
         switch self {
@@ -78,6 +81,11 @@ public enum SinkError: Error, CustomStringConvertible {
                 + "make it faster or raise its timeout in the policy"
         case .invalidTemplate(let sink, let error):
             return "\(sink): \(error)"
+        case .optionLikeArgument(let command, let index):
+            return "command sink \(command): argument \(index) would start with '-' once its placeholders are filled "
+                + "in (a user, token name or controller id starting with '-'), and the program could read it as an "
+                + "option; the delivery was refused. Put a literal before the placeholder (--user={user}) or \"--\" "
+                + "before the arguments, if the program accepts it"
         }
     }
 
