@@ -150,6 +150,17 @@ let package = Package(
             name: "JenkinsAPITests",
             dependencies: [
                 "JenkinsAPI", "JenkinsSimulator", "RotatorCore",
+                "JenkinsTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "JenkinsTestSupport",
+            dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -157,12 +168,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            path: "Tests/JenkinsTestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RotatorCLITests",
             dependencies: [
-                "RotatorCLI", "RotatorCore", "InventoryStore", "JenkinsSimulator", "JenkinsAPI",
+                "RotatorCLI", "RotatorCore", "InventoryStore", "JenkinsSimulator", "JenkinsAPI", "JenkinsTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

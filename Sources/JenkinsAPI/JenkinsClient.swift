@@ -313,7 +313,7 @@ extension JenkinsClient {
             let answer = try await httpClient.execute(
                 http, deadline: .now() + TimeAmount(timeout),
                 logger: logger.logLevel <= .debug ? requestLogger(request) : logger)
-            let body = try await answer.body.collect(upTo: 8 << 20)
+            let body = try await answer.body.collect(upTo: Self.maxBodyBytes)
             response = JenkinsResponse(
                 status: Int(answer.status.code), headers: answer.headers, body: body, site: site)
         } catch {
@@ -340,6 +340,9 @@ extension JenkinsClient {
             ])
         return response
     }
+
+    /// The largest response body read; a longer one fails the call as a malformed response.
+    static let maxBodyBytes = 8 << 20
 
     static func basicAuthorization(_ credential: JenkinsCredential) -> String {
         let pair = credential.user + ":" + credential.secret.reveal()

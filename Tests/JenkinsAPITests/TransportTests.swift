@@ -1,17 +1,18 @@
 import Foundation
 import JenkinsSimulator
+import JenkinsTestSupport
 import RotatorCore
 import Testing
 
 @testable import JenkinsAPI
 
 /// Runs `body` with a client whose base URL is `http://127.0.0.1:PORT/jenkins/`, served by a
-/// ``ContextPathProxy`` in front of the live simulator.
+/// ``JenkinsProxy`` in front of the live simulator (jenkins-sim has no `--prefix` yet).
 private func withContextPath(
-    timeout: Duration = .seconds(5), _ body: (Harness, ContextPathProxy, JenkinsClient) async throws -> Void
+    timeout: Duration = .seconds(5), _ body: (Harness, JenkinsProxy, JenkinsClient) async throws -> Void
 ) async throws {
     try await Harness.run { jenkins in
-        let proxy = try await ContextPathProxy.start(
+        let proxy = try await JenkinsProxy.start(
             upstream: jenkins.simulator.baseURL, httpClient: jenkins.httpClient)
         do {
             let client = jenkins.makeClient(timeout: timeout, baseURL: proxy.baseURL)
@@ -93,6 +94,19 @@ struct TransportTests {
         for unreadable in [nil, "", "soon", "-1", "1.5", "Sun, 99 Foo 2026"] as [String?] {
             #expect(RetryAfter.delay(unreadable, now: now) == nil)
         }
+    }
+
+    @Test(
+        "IMF-fixdate is read by hand (Foundation's DateFormatter leaked on fuzzed input)",
+        arguments: [
+            ("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_777 as Double?), ("Thu, 29 Feb 2024 23:59:59 GMT", 1_709_251_199),
+            ("Thu, 01 Jan 1970 00:00:00 GMT", 0), ("Fri, 31 Dec 9999 23:59:59 GMT", 253_402_300_799),
+            ("Sun, 06 Nov 1994 08:49:37 UTC", nil), ("Sun, 06 Foo 1994 08:49:37 GMT", nil),
+            ("Sun, 6 Nov 1994 08:49:37 GMT", nil), ("Sunday, 06-Nov-94 08:49:37 GMT", nil),
+            ("\u{A9}\u{A9}NumberElements\u{A9}\u{A9}\u{A9}\u{A9}\u{A9}", nil), ("Sun, 06 Nov 1994 24:00:00 GMT", nil),
+        ])
+    func imfFixdate(text: String, epoch: Double?) {
+        #expect(RetryAfter.imfFixdate(text)?.timeIntervalSince1970 == epoch)
     }
 
     @Test("Retry-After retries stay within the usual attempt budget")

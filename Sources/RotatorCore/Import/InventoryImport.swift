@@ -17,6 +17,7 @@ public enum InventoryImport {
         guard let first = body.first(where: { !$0.isWhitespace }) else {
             throw InventoryImportError.emptyFile(file: fileName)
         }
+        if first == "{" { throw InventoryImportError.jsonNotAnArray(file: fileName) }
         let rows = try (first == "[" ? JSONRows.parse(body, file: fileName) : CSVRows.parse(body, file: fileName))
         var tokens: [ImportedToken] = []
         tokens.reserveCapacity(rows.count)

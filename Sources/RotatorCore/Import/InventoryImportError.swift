@@ -16,6 +16,7 @@ public enum InventoryImportError: Error, Equatable, CustomStringConvertible {
     case duplicateUUID(file: String, uuid: String, firstLine: Int, line: Int)
     case malformedJSON(file: String, line: Int, detail: String)
     case notAString(file: String, line: Int, field: String)
+    case jsonNotAnArray(file: String)
 
     public var description: String {
         let columns = InventoryImport.columns.joined(separator: ",")
@@ -51,6 +52,8 @@ public enum InventoryImportError: Error, Equatable, CustomStringConvertible {
             return "\(file):\(line): malformed JSON: \(detail)"
         case .notAString(let file, let line, let field):
             return "\(file):\(line): field `\(field)` must be a JSON string"
+        case .jsonNotAnArray(let file):
+            return "\(file):1: a JSON import is an array of objects ([{\"controller\": …}, …]), not a single object"
         }
     }
 }
