@@ -29,11 +29,12 @@ package enum AtomicFileWriter {
 
         AbandonedTemporaryFiles.remove(in: folder)
         let (descriptor, uniqueTemporaryPath) = try createTemporaryFile(folder: folder, fileName: fileName, mode: mode)
-        var isOpen = true
         var isRenamed = false
         defer {
-            if isOpen { close(descriptor) }
             if !isRenamed { unlink(uniqueTemporaryPath) }
+            // Closed only now: the descriptor holds the lock that keeps a concurrent delivery's cleanup
+            // (AbandonedTemporaryFiles) away from this file until it has been renamed.
+            close(descriptor)
         }
 
         // The umask may have cleared bits of `mode`, and a set-group-id folder may not: be exact.
@@ -45,10 +46,6 @@ package enum AtomicFileWriter {
         try inject(.sync, injectedFailure, path)
         guard fsync(descriptor) == 0 else {
             throw failure(path, "flush the temporary file to disk", errno)
-        }
-        isOpen = false
-        guard close(descriptor) == 0 else {
-            throw failure(path, "close the temporary file", errno)
         }
         try inject(.rename, injectedFailure, path)
         guard rename(uniqueTemporaryPath, path) == 0 else {

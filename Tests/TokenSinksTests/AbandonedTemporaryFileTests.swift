@@ -52,13 +52,15 @@ struct AbandonedTemporaryFileTests {
         }
     }
 
+    /// Found under AddressSanitizer's slower timing: the writer closed (and so unlocked) its temporary file
+    /// before renaming it, and another delivery's cleanup removed it in between.
     @Test("many deliveries to one folder at once never remove each other's temporary files")
     func concurrentDeliveries() async throws {
         try await withTemporaryFolder { folder in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<16 {
                     group.addTask {
-                        for round in 0..<20 {
+                        for round in 0..<50 {
                             try AtomicFileWriter.replaceContents(
                                 of: folder + "/t\(index).token", with: Array("\(round)\n".utf8))
                         }
