@@ -52,10 +52,11 @@ let package = Package(
             path: "Benchmarks/rotator-bench",
             swiftSettings: swiftSettings
         ),
+        .target(name: "CSystemCalls"),
         .target(
             name: "RotatorCLI",
             dependencies: [
-                "RotatorCore", "InventoryStore", "JenkinsAPI", "TokenSinks",
+                "RotatorCore", "InventoryStore", "JenkinsAPI", "TokenSinks", "CSystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -112,7 +113,7 @@ let package = Package(
         .target(
             name: "TokenSinks",
             dependencies: [
-                "RotatorCore",
+                "RotatorCore", "CSystemCalls",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -191,6 +192,7 @@ let package = Package(
             dependencies: [
                 "JenkinsAPI", "JenkinsSimulator", "RotatorCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                "JenkinsTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -198,10 +200,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "JenkinsTestSupport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/JenkinsTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RotatorCLITests",
             dependencies: [
-                "RotatorCLI", "RotatorCore", "InventoryStore", "JenkinsSimulator", "JenkinsAPI",
+                "RotatorCLI", "RotatorCore", "InventoryStore", "JenkinsSimulator", "JenkinsAPI", "JenkinsTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

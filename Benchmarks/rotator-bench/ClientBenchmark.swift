@@ -62,7 +62,7 @@ enum ClientBenchmark {
                 let raw = RawPath(httpClient: httpClient, baseURL: simulator.baseURL, credential: credential)
                 pair = { try await raw.pair() }
             } else {
-                let client = try JenkinsClient(
+                let client = JenkinsClient(
                     configuration: JenkinsClientConfiguration(
                         controller: "bench", baseURL: simulator.baseURL, timeout: .seconds(30),
                         concurrency: options.concurrency, retry: .none),

@@ -51,7 +51,7 @@ enum RequestCostBenchmark {
             let authorization = "Basic " + Data("\(user):\(credential.secret.reveal())".utf8).base64EncodedString()
             switch path {
             case .client:
-                let client = try JenkinsClient(
+                let client = JenkinsClient(
                     configuration: JenkinsClientConfiguration(
                         controller: "bench", baseURL: url, concurrency: concurrency, retry: .none),
                     httpClient: httpClient, logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))

@@ -55,17 +55,28 @@ struct DatabaseFile {
         }
     }
 
-    /// SQLite gives -wal and -shm the database's mode; this also takes "other" bits away from files created
-    /// under an older, laxer database mode.
-    func restrictCompanionFiles() {
-        for suffix in ["-wal", "-shm"] {
-            let companion = path + suffix
+    /// Makes the database and its `-wal` and `-shm` files readable and writable by their owner only (SQLite
+    /// gives the companions the database's mode), and says which files were looser. A file this user may not
+    /// change keeps its mode, and the warning says so. Files that do not exist are skipped.
+    func tightenModes() -> [String] {
+        var warnings: [String] = []
+        for file in [path, path + "-wal", path + "-shm"] {
             var status = stat()
-            guard stat(companion, &status) == 0 else { continue }
+            guard stat(file, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { continue }
             let mode = status.st_mode & 0o777
-            if mode & 0o007 != 0 {
-                _ = chmod(companion, mode & ~0o007)
+            guard mode & 0o077 != 0 else { continue }
+            let tightened = mode & 0o700
+            let octal = { (mode: mode_t) in String(mode, radix: 8) }
+            if chmod(file, tightened) == 0 {
+                warnings.append(
+                    "inventory file \(file) had mode \(octal(mode)), readable by other users; tightened to \(octal(tightened))"
+                )
+            } else {
+                warnings.append(
+                    "inventory file \(file) has mode \(octal(mode)), readable by other users, and cannot be tightened "
+                        + "(\(String(cString: strerror(errno)))); run chmod 600 \(file) as its owner")
             }
         }
+        return warnings
     }
 }

@@ -26,11 +26,15 @@ public final class Inventory: Sendable {
     /// Opens (creating it with mode 0600 if needed) and migrates the inventory at `path`.
     ///
     /// Refuses a database migrated by a newer token-rotator before changing anything. `busyTimeout` is how long a
-    /// statement waits for another process's write lock.
-    public static func open(path: String, busyTimeout: TimeInterval = defaultBusyTimeout) throws -> Inventory {
+    /// statement waits for another process's write lock. The database and its `-wal` and `-shm` files are
+    /// tightened to owner-only; `warn` hears about each one that was looser.
+    public static func open(
+        path: String, busyTimeout: TimeInterval = defaultBusyTimeout, warn: (String) -> Void = { _ in }
+    ) throws -> Inventory {
         let file = DatabaseFile(path: path)
         try file.createIfMissing()
         try file.checkWritable()
+        file.tightenModes().forEach(warn)
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration(busyTimeout: busyTimeout))
@@ -40,7 +44,8 @@ public final class Inventory: Sendable {
         let inventory = Inventory(path: path, queue: queue)
         try inventory.requireFullSync()
         try inventory.migrate()
-        file.restrictCompanionFiles()
+        // Companion files SQLite just created follow the (now tight) database mode; older ones were handled above.
+        file.tightenModes().forEach(warn)
         return inventory
     }
 

@@ -8,7 +8,7 @@ import Foundation
     import Darwin
 #endif
 
-/// One run at a time per inventory (SPEC §4.5): an exclusive `flock` on `<database>.lock`, held until
+/// One run at a time per inventory (SPEC §4.5): an exclusive `flock` on `<database's real path>.lock`, held until
 /// ``release()`` or until the process ends. The kernel drops the lock of a process that dies, so a crashed run
 /// never blocks the next one. The holder writes its pid into the file for the second run's error message.
 public final class InventoryLock: @unchecked Sendable {
@@ -26,20 +26,41 @@ public final class InventoryLock: @unchecked Sendable {
         release()
     }
 
-    /// The lock file that guards the database at `databasePath`.
+    /// The lock file that guards the database at `databasePath`: `<real path>.lock`, symbolic links resolved, so
+    /// that two runs reaching one database through different links still exclude each other.
     public static func lockPath(forDatabaseAt databasePath: String) -> String {
-        databasePath + ".lock"
+        realPath(databasePath) + ".lock"
+    }
+
+    /// `path` with every symbolic link resolved; for a file that does not exist yet, its folder's real path
+    /// and its name.
+    static func realPath(_ path: String) -> String {
+        if let resolved = resolve(path) { return resolved }
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        guard let resolvedFolder = resolve(folder.isEmpty ? "." : folder) else { return path }
+        return (resolvedFolder == "/" ? "" : resolvedFolder) + "/" + url.lastPathComponent
+    }
+
+    private static func resolve(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Takes the lock without waiting. Throws ``InventoryError/locked(lockPath:by:)`` when another run (another
     /// process, or another open of the same file) holds it.
     public static func acquire(forDatabaseAt databasePath: String) throws -> InventoryLock {
         let path = lockPath(forDatabaseAt: databasePath)
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        // O_NOFOLLOW: a link planted at the lock's name must not make us create or truncate its target.
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
             let code = errno
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             switch code {
+            case ELOOP:
+                throw InventoryError.cannotOpen(
+                    path: path, detail: "it is a symbolic link; remove it (token-rotator creates the lock file itself)")
             case ENOENT: throw InventoryError.folderMissing(path: path, folder: folder)
             case EACCES, EPERM, EROFS: throw InventoryError.readOnlyFolder(path: path, folder: folder)
             default: throw InventoryError.cannotOpen(path: path, detail: String(cString: strerror(code)))

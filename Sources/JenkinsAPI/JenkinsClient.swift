@@ -20,7 +20,9 @@ public final class JenkinsClient: JenkinsTokenAPI {
     public let configuration: JenkinsClientConfiguration
     let httpClient: HTTPClient
     let logger: Logger
-    let tlsConfiguration: TLSConfiguration?
+    /// The TLS settings, or why they could not be built (a bad `ca_file`): then every request of this
+    /// controller fails with that error, and the other controllers of the run carry on.
+    let tlsConfiguration: Result<TLSConfiguration?, JenkinsClientError>
     let permits: AsyncSemaphore
     let sessions = PasswordSessions()
     let sleep: @Sendable (Duration) async throws -> Void
@@ -39,12 +41,14 @@ public final class JenkinsClient: JenkinsTokenAPI {
     ///     ``recommendedHTTPClientConfiguration()`` so that redirects are not followed and connection
     ///     failures surface at once (this client does its own retrying).
     ///   - sleep: waits between retries; tests inject a recorder.
-    /// - Throws: ``JenkinsClientError/tlsFailure(_:detail:)`` when `caFile` cannot be read.
+    ///
+    /// A `caFile` that cannot be read does not stop the caller: every request of this client then fails with
+    /// ``JenkinsClientError/tlsFailure(_:detail:)``, which stops this controller only.
     public convenience init(
         configuration: JenkinsClientConfiguration, httpClient: HTTPClient, logger: Logger,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
-    ) throws {
-        try self.init(
+    ) {
+        self.init(
             configuration: configuration, httpClient: httpClient, logger: logger, sleep: sleep,
             now: { Date() }, random: { Double.random(in: 0...1) }, dropsSessionCookies: false)
     }
@@ -53,7 +57,7 @@ public final class JenkinsClient: JenkinsTokenAPI {
         configuration: JenkinsClientConfiguration, httpClient: HTTPClient, logger: Logger,
         sleep: @escaping @Sendable (Duration) async throws -> Void, now: @escaping @Sendable () -> Date,
         random: @escaping @Sendable () -> Double, dropsSessionCookies: Bool
-    ) throws {
+    ) {
         self.configuration = configuration
         self.httpClient = httpClient
         var logger = logger
@@ -70,7 +74,8 @@ public final class JenkinsClient: JenkinsTokenAPI {
         var rootPath = configuration.baseURL.path
         if !rootPath.hasSuffix("/") { rootPath += "/" }
         self.rootPath = rootPath
-        self.tlsConfiguration = try Self.makeTLSConfiguration(configuration, root: root, logger: logger)
+        self.tlsConfiguration = Result { try Self.makeTLSConfiguration(configuration, root: root, logger: logger) }
+            .mapError { $0 as? JenkinsClientError ?? .tlsFailure(Self.tlsSite(configuration, root), detail: "\($0)") }
     }
 
     /// An `HTTPClient` configuration suited to Jenkins: no redirects (a redirect means a proxy or login
@@ -88,6 +93,10 @@ public final class JenkinsClient: JenkinsTokenAPI {
         return configuration
     }
 
+    private static func tlsSite(_ configuration: JenkinsClientConfiguration, _ root: String) -> RequestSite {
+        RequestSite(controller: configuration.controller, method: "TLS", url: root, user: nil)
+    }
+
     private static func makeTLSConfiguration(
         _ configuration: JenkinsClientConfiguration, root: String, logger: Logger
     ) throws -> TLSConfiguration? {
@@ -98,16 +107,14 @@ public final class JenkinsClient: JenkinsTokenAPI {
                 let certificates = try NIOSSLCertificate.fromPEMFile(caFile)
                 guard !certificates.isEmpty else {
                     throw JenkinsClientError.tlsFailure(
-                        RequestSite(controller: configuration.controller, method: "TLS", url: root, user: nil),
-                        detail: "ca_file '\(caFile)' holds no PEM certificate")
+                        tlsSite(configuration, root), detail: "ca_file '\(caFile)' holds no PEM certificate")
                 }
                 tls.additionalTrustRoots = [.certificates(certificates)]
             } catch let error as JenkinsClientError {
                 throw error
             } catch {
                 throw JenkinsClientError.tlsFailure(
-                    RequestSite(controller: configuration.controller, method: "TLS", url: root, user: nil),
-                    detail: "cannot read ca_file '\(caFile)': \(error)")
+                    tlsSite(configuration, root), detail: "cannot read ca_file '\(caFile)': \(error)")
             }
         }
         if configuration.insecure {
@@ -221,7 +228,8 @@ extension JenkinsClient {
         }
     }
 
-    /// One call, retried with backoff on network errors and 5xx unless it is a generate.
+    /// One call, retried with backoff on network errors and 5xx unless it is a generate; a 429 or 503 with
+    /// `Retry-After` waits `min(Retry-After, timeout)` instead (SPEC §8.12), within the same attempt budget.
     func sendRetrying(
         _ request: JenkinsRequest, session: PasswordSession?, crumb: CrumbState?
     ) async throws -> JenkinsResponse {
@@ -235,7 +243,12 @@ extension JenkinsClient {
                 outcome = .failure(error)
             }
             let retryReason: String
+            var retryAfter: Duration?
             switch outcome {
+            case .success(let response) where RetryAfter.applies(to: response.status):
+                retryAfter = RetryAfter.delay(response.headers.first(name: "Retry-After"), now: now())
+                guard retryAfter != nil || response.status >= 500 else { return response }
+                retryReason = "HTTP \(response.status)"
             case .success(let response) where response.status >= 500:
                 retryReason = "HTTP \(response.status)"
             case .success(let response):
@@ -246,7 +259,10 @@ extension JenkinsClient {
                 throw error
             }
             guard attempt < attempts else { return try outcome.get() }
-            let delay = configuration.retry.delay(beforeRetry: attempt, random: random())
+            // Jenkins (or its proxy) said how long to wait: do that, but never longer than one request may take.
+            let delay =
+                retryAfter.map { min($0, configuration.timeout) }
+                ?? configuration.retry.delay(beforeRetry: attempt, random: random())
             requestLogger(request).notice(
                 "retrying after a transient failure",
                 metadata: [
@@ -265,7 +281,8 @@ extension JenkinsClient {
         let site = site(request)
         var http = HTTPClientRequest(url: site.url)
         http.method = request.method
-        http.tlsConfiguration = tlsConfiguration
+        http.tlsConfiguration = try tlsConfiguration.get()
+        http.headers.add(name: "User-Agent", value: configuration.userAgent)
         http.headers.add(name: "Accept", value: "application/json, text/html;q=0.9, */*;q=0.8")
         if let credential = request.credential {
             http.headers.add(name: "Authorization", value: Self.basicAuthorization(credential))
@@ -304,7 +321,7 @@ extension JenkinsClient {
             let answer = try await httpClient.execute(
                 http, deadline: .now() + TimeAmount(timeout),
                 logger: logger.logLevel <= .debug ? requestLogger(request) : logger)
-            let body = try await answer.body.collect(upTo: 8 << 20)
+            let body = try await answer.body.collect(upTo: Self.maxBodyBytes)
             response = JenkinsResponse(
                 status: Int(answer.status.code), headers: answer.headers, body: body, site: site)
         } catch {
@@ -331,6 +348,9 @@ extension JenkinsClient {
             ])
         return response
     }
+
+    /// The largest response body read; a longer one fails the call as a malformed response.
+    static let maxBodyBytes = 8 << 20
 
     static func basicAuthorization(_ credential: JenkinsCredential) -> String {
         let pair = credential.user + ":" + credential.secret.reveal()

@@ -16,6 +16,8 @@ public struct JenkinsClientConfiguration: Sendable {
     public var caFile: String?
     /// Turns off certificate verification. Only ever true when the policy says `insecure: true`.
     public var insecure: Bool
+    /// Sent as `User-Agent` on every request.
+    public var userAgent = TokenRotatorVersion.userAgent
 
     public init(
         controller: String, baseURL: URL, timeout: Duration = .seconds(30), concurrency: Int = 4,

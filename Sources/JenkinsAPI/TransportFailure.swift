@@ -12,6 +12,12 @@ enum TransportFailure {
     ) -> JenkinsClientError {
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         if let error = error as? JenkinsClientError { return error }
+        if error is NIOTooManyBytesError {
+            // No Jenkins API answer comes near this: a proxy's or a hostile server's body, cut off unread.
+            return .malformedResponse(
+                site, expected: "an answer of at most \(JenkinsClient.maxBodyBytes >> 20) MiB", detail: "a longer body",
+                responseMayBeLost: lossMatters)
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .connectTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout:

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import RotatorCore
 
 /// The `token-rotator` command: rotates Jenkins API tokens by policy.
 public struct RotatorCommand: AsyncParsableCommand {
@@ -24,11 +25,6 @@ public struct RotatorCommand: AsyncParsableCommand {
     public init() {}
 }
 
-/// The release this binary was built from.
-public enum TokenRotatorVersion {
-    public static let current = "0.1.0"
-}
-
 /// The executable's single entry point. Maps every failure onto the exit codes of SPEC §2:
 /// argument errors are usage errors (2), not ArgumentParser's default 64.
 public enum TokenRotatorMain {
@@ -38,6 +34,8 @@ public enum TokenRotatorMain {
     /// requests). One loop is plenty for a batch job whose requests are capped per controller. Work that blocks
     /// (SQLite commits, fsync, sink commands) runs on dedicated threads, never on the loop.
     public static func start() -> Never {
+        // Before anything reads a secret: no core dumps, not dumpable.
+        ProcessHardening.apply()
         // Both must happen on the main thread before any task starts.
         // A reader that goes away (`token-rotator report | head`) must be an error this process reports with its
         // exit code, not a signal that kills a rotation halfway (SPEC §8.2).

@@ -28,17 +28,14 @@ package enum AtomicFileWriter {
         }
         try createFolders(folder, forFile: path)
 
-        let temporaryPath = folder.hasSuffix("/") ? folder + "." + fileName : folder + "/." + fileName
-        let uniqueTemporaryPath = temporaryPath + "." + String(UInt64.random(in: .min ... .max), radix: 16) + ".tmp"
-        let descriptor = open(uniqueTemporaryPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode)
-        guard descriptor >= 0 else {
-            throw failure(path, "create a temporary file in \(folder)", errno)
-        }
-        var isOpen = true
+        AbandonedTemporaryFiles.remove(in: folder)
+        let (descriptor, uniqueTemporaryPath) = try createTemporaryFile(folder: folder, fileName: fileName, mode: mode)
         var isRenamed = false
         defer {
-            if isOpen { close(descriptor) }
             if !isRenamed { unlink(uniqueTemporaryPath) }
+            // Closed only now: the descriptor holds the lock that keeps a concurrent delivery's cleanup
+            // (AbandonedTemporaryFiles) away from this file until it has been renamed.
+            close(descriptor)
         }
 
         // The group first: changing it may clear set-id bits, and the mode must end exact.
@@ -61,10 +58,6 @@ package enum AtomicFileWriter {
         guard fsync(descriptor) == 0 else {
             throw failure(path, "flush the temporary file to disk", errno)
         }
-        isOpen = false
-        guard close(descriptor) == 0 else {
-            throw failure(path, "close the temporary file", errno)
-        }
         try inject(.rename, injectedFailure, path)
         guard rename(uniqueTemporaryPath, path) == 0 else {
             throw failure(path, "move the temporary file over the target", errno)
@@ -73,6 +66,26 @@ package enum AtomicFileWriter {
         // Once renamed, the new content is in place and readers see it; a failure to flush the
         // folder must not turn a delivered token into a failed delivery (which would revoke it).
         syncFolder(folder)
+    }
+
+    /// Creates `.<fileName>.<random hex>.tmp` in `folder` and holds an exclusive `flock` on it until it is
+    /// closed, which tells ``AbandonedTemporaryFiles`` that it is in use. A cleaner that locked and unlinked
+    /// the file between its creation and our lock leaves it with no link: then start again with a new name.
+    private static func createTemporaryFile(folder: String, fileName: String, mode: mode_t) throws -> (Int32, String) {
+        let base = folder.hasSuffix("/") ? folder + "." + fileName : folder + "/." + fileName
+        while true {
+            let temporaryPath = base + "." + String(UInt64.random(in: .min ... .max), radix: 16) + ".tmp"
+            let descriptor = open(temporaryPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode)
+            guard descriptor >= 0 else {
+                throw failure(folder + "/" + fileName, "create a temporary file in \(folder)", errno)
+            }
+            var status = stat()
+            if flock(descriptor, LOCK_EX) == 0, fstat(descriptor, &status) == 0, status.st_nlink == 0 {
+                close(descriptor)
+                continue
+            }
+            return (descriptor, temporaryPath)
+        }
     }
 
     /// `/a/b/c` → (`/a/b`, `c`); `/c` → (`/`, `c`); nil when not absolute or not naming a file.

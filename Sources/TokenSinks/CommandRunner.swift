@@ -12,8 +12,11 @@ import Foundation
 /// Runs one program without a shell: feeds it bytes on stdin, keeps the tail of its output, and
 /// ends it (SIGTERM, then SIGKILL after a grace) when it outlives its timeout.
 ///
-/// Foundation starts the child in a process group of its own, so the signals reach whatever the
-/// program started too. The waiting happens on a Dispatch thread, off the cooperative pool.
+/// The child starts in a process group of its own (so the signals reach whatever the program started too,
+/// and a second SIGTERM to token-rotator can end the whole group), with every signal at its default
+/// disposition and none blocked: token-rotator ignores SIGPIPE, SIGTERM and SIGINT, and a child that
+/// inherited that would shrug off the timeout's SIGTERM and break shell pipelines. The waiting happens on a
+/// Dispatch thread, off the cooperative pool.
 enum CommandRunner {
     struct Invocation: Sendable {
         /// The resolved path of the program.
@@ -64,50 +67,34 @@ enum CommandRunner {
     private static func runBlocking(_ invocation: Invocation) throws -> Outcome {
         _ = BrokenPipeSignal.ignored
         var attempt = 0
-        var launched: (Process, Pipe, Pipe, Pipe, DispatchSemaphore)?
-        while launched == nil {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: invocation.executable)
-            process.arguments = invocation.arguments
-            process.environment = invocation.environment
-            let input = Pipe()
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = errors
-            let exited = DispatchSemaphore(value: 0)
-            process.terminationHandler = { _ in exited.signal() }
+        var child: SpawnedChild?
+        while child == nil {
             do {
-                try process.run()
-                launched = (process, input, output, errors, exited)
-            } catch {
-                for handle in [input.fileHandleForWriting, output.fileHandleForReading, errors.fileHandleForReading] {
-                    try? handle.close()
-                }
+                child = try SpawnedChild.spawn(invocation)
+            } catch let code as SpawnError {
                 // ETXTBSY: another thread's fork still holds the program open for writing (it was just
                 // installed or replaced); that passes within milliseconds, so try again briefly.
                 attempt += 1
-                if attempt < 5, Self.isTextFileBusy(error) {
+                if attempt < 5, code.errno == ETXTBSY {
                     usleep(20_000)
                     continue
                 }
-                throw SinkError.launchFailed(command: invocation.command, reason: "\(error)")
+                throw SinkError.launchFailed(command: invocation.command, reason: errnoDescription(code.errno))
             }
         }
-        let (process, input, output, errors, exited) = launched!
-        let processID = process.processIdentifier
+        var process = child!
+        let processID = process.processID
+        SinkProcessGroups.shared.insert(processID)
+        defer { SinkProcessGroups.shared.remove(processID) }
 
         // The value fits in the pipe's buffer, so this cannot block; a program that exits without
         // reading makes it fail with EPIPE, which is its own business (its exit status decides).
-        feed(invocation.input, to: input.fileHandleForWriting.fileDescriptor)
-        try? input.fileHandleForWriting.close()
+        feed(invocation.input, to: process.input)
+        close(process.input)
 
         var streams = [
-            CapturedStream(
-                descriptor: output.fileHandleForReading.fileDescriptor, tail: OutputTail(limit: invocation.outputLimit)),
-            CapturedStream(
-                descriptor: errors.fileHandleForReading.fileDescriptor, tail: OutputTail(limit: invocation.outputLimit)),
+            CapturedStream(descriptor: process.output, tail: OutputTail(limit: invocation.outputLimit)),
+            CapturedStream(descriptor: process.errors, tail: OutputTail(limit: invocation.outputLimit)),
         ]
         for stream in streams { setNonBlocking(stream.descriptor) }
 
@@ -119,9 +106,13 @@ enum CommandRunner {
         while true {
             let streamsClosed = streams.allSatisfy(\.isClosed)
             if exitedAt == nil {
-                // With nothing left to poll, wait for the exit itself instead.
-                let waitUntil: DispatchTime = streamsClosed ? .now() + .milliseconds(Int(pollInterval)) : .now()
-                if exited.wait(timeout: waitUntil) == .success { exitedAt = clock.now }
+                if process.reap() {
+                    exitedAt = clock.now
+                } else if streamsClosed {
+                    // With nothing left to poll, wait for the exit itself instead.
+                    usleep(useconds_t(pollInterval) * 1000)
+                    if process.reap() { exitedAt = clock.now }
+                }
             }
             let now = clock.now
             if let exitedAt {
@@ -142,14 +133,10 @@ enum CommandRunner {
             // reused while members remain, and the leader is reaped: never signal its bare pid now.
             _ = kill(-processID, SIGKILL)
         }
-        for handle in [output.fileHandleForReading, errors.fileHandleForReading] {
-            try? handle.close()
-        }
-        let termination: Termination =
-            process.terminationReason == .exit
-            ? .exited(process.terminationStatus) : .signalled(process.terminationStatus)
+        close(process.output)
+        close(process.errors)
         return Outcome(
-            termination: termination, timedOut: terminatedAt != nil,
+            termination: process.termination ?? .signalled(SIGKILL), timedOut: terminatedAt != nil,
             standardOutput: streams[0].tail, standardError: streams[1].tail)
     }
 
@@ -204,19 +191,12 @@ enum CommandRunner {
         if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) }
     }
 
-    /// The child leads its own process group (Foundation on Linux spawns it with POSIX_SPAWN_SETPGROUP);
-    /// where it does not, signal the child alone. Only called while the child has not been reaped.
+    /// The child leads its own process group (spawned with POSIX_SPAWN_SETPGROUP); should the group be gone,
+    /// signal the child alone. Only called while the child has not been reaped.
     private static func signalGroup(_ processID: Int32, _ signal: Int32) {
         if kill(-processID, signal) != 0, errno == ESRCH {
             _ = kill(processID, signal)
         }
-    }
-}
-
-extension CommandRunner {
-    fileprivate static func isTextFileBusy(_ error: any Error) -> Bool {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        return underlying?.domain == NSPOSIXErrorDomain && underlying?.code == Int(ETXTBSY)
     }
 }
 

@@ -42,6 +42,9 @@ public enum SinkError: Error, CustomStringConvertible {
     case credentialMismatch(sink: String, problem: String)
     /// Jenkins refused the updated credential.
     case credentialUpdateFailed(sink: String, reason: String)
+    /// Argument `index` (1 for the first after the program) would start with `-` only because of a placeholder
+    /// value: the program could take it for an option.
+    case optionLikeArgument(command: String, index: Int)
 
     public var description: String {
         switch self {
@@ -96,6 +99,11 @@ public enum SinkError: Error, CustomStringConvertible {
             return "\(sink): \(problem); the credential was not changed"
         case .credentialUpdateFailed(let sink, let reason):
             return "\(sink): Jenkins refused the update (\(reason)); the new token was not delivered there"
+        case .optionLikeArgument(let command, let index):
+            return "command sink \(command): argument \(index) would start with '-' once its placeholders are filled "
+                + "in (a user, token name or controller id starting with '-'), and the program could read it as an "
+                + "option; the delivery was refused. Put a literal before the placeholder (--user={user}) or \"--\" "
+                + "before the arguments, if the program accepts it"
         }
     }
 

@@ -3,7 +3,8 @@ import Logging
 import RotatorCore
 
 /// Turns a rule's `deliver` list into sinks for one rotation: file paths are rendered in path mode
-/// (no placeholder value may leave its folder), command arguments in text mode.
+/// (no placeholder value may leave its folder), command arguments in text mode, and a placeholder value never
+/// makes an argument start with `-` (SPEC §8.12).
 public struct SinkFactory: Sendable {
     /// Variables removed from every command sink's environment: the policy's `*_env` names.
     public var scrubbedVariables: Set<String>
@@ -37,12 +38,18 @@ public struct SinkFactory: Sendable {
         case .file(let template, let options):
             return try Self.renderFileSink(template, options: options, values: values)
         case .command(let argv, let timeout):
-            let rendered = try argv.map { argument in
+            let rendered = try argv.enumerated().map { index, argument in
+                let text: String
                 do {
-                    return try TokenNameTemplate.render(argument, values: values, mode: .text)
+                    text = try TokenNameTemplate.render(argument, values: values, mode: .text)
                 } catch let error as TemplateError {
                     throw SinkError.invalidTemplate(sink: "command sink \(argv.first ?? "")", error)
                 }
+                // A leading '-' the policy wrote is an option it chose; one a placeholder brought in is not.
+                if text.hasPrefix("-"), !argument.hasPrefix("-") {
+                    throw SinkError.optionLikeArgument(command: argv.first ?? "", index: index)
+                }
+                return text
             }
             // The command's output is logged line by line: each line names the token it was delivering.
             var logger = self.logger

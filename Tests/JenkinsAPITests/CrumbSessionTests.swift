@@ -9,7 +9,7 @@ struct CrumbSessionTests {
     @Test("a client that drops the session cookie is rejected twice and stops with crumbRejected")
     func cookieIsNeeded() async throws {
         try await Harness.run { jenkins in
-            let forgetful = try jenkins.makeClient(dropsSessionCookies: true)
+            let forgetful = jenkins.makeClient(dropsSessionCookies: true)
             let error = await expectJenkinsError {
                 _ = try await forgetful.generateToken(
                     forUser: "alice", name: "x", expirationDays: nil, as: Seed.alicePasswordCredential)

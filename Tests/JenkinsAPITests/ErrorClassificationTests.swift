@@ -184,7 +184,7 @@ struct ErrorClassificationTests {
             let dead = try await JenkinsSimulator.start(Harness.configuration())
             let deadURL = dead.baseURL
             await dead.stop()
-            let client = try jenkins.makeClient(baseURL: deadURL)
+            let client = jenkins.makeClient(baseURL: deadURL)
             let error = await expectJenkinsError { _ = try await client.whoAmI(Seed.alice) }
             guard case .connectionRefused = error else {
                 Issue.record("expected connectionRefused, got \(String(describing: error))")

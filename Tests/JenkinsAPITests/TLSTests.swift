@@ -68,13 +68,13 @@ struct TLSTests {
         try await Harness.run(configuration) { jenkins in
             #expect(jenkins.simulator.baseURL.scheme == "https")
 
-            let trusted = try jenkins.makeClient(caFile: pki.caFile)
+            let trusted = jenkins.makeClient(caFile: pki.caFile)
             #expect(try await trusted.whoAmI(Seed.alice) == "alice")
             let minted = try await trusted.generateToken(
                 forUser: "alice", name: "over-tls", expirationDays: nil, as: Seed.alicePasswordCredential)
             try await trusted.revokeToken(user: "alice", uuid: minted.uuid, as: Seed.alicePasswordCredential)
 
-            let untrusted = try jenkins.makeClient()
+            let untrusted = jenkins.makeClient()
             let error = await expectJenkinsError { _ = try await untrusted.whoAmI(Seed.alice) }
             guard case .untrustedCertificate = error else {
                 Issue.record("expected untrustedCertificate, got \(String(describing: error))")
@@ -87,22 +87,28 @@ struct TLSTests {
             #expect(!check.reachable)
             #expect(!check.isHealthy)
 
-            let insecure = try jenkins.makeClient(insecure: true)
+            let insecure = jenkins.makeClient(insecure: true)
             #expect(try await insecure.whoAmI(Seed.alice) == "alice")
             #expect(jenkins.logs.all.contains { $0.hasPrefix("warning") && $0.contains("verification is OFF") })
             jenkins.expectNoSecretLeaked(extra: [minted.value.reveal()])
         }
     }
 
-    @Test("an unreadable ca_file is a TLS configuration error naming the file")
+    @Test("an unreadable ca_file fails every request of that client with a TLS error naming the file")
     func unreadableCAFile() async throws {
         try await Harness.run { jenkins in
-            #expect {
-                _ = try jenkins.makeClient(caFile: "/nonexistent/ca.pem")
-            } throws: { error in
-                guard case .tlsFailure(_, let detail) = error as? JenkinsClientError else { return false }
-                return detail.contains("/nonexistent/ca.pem")
+            let client = jenkins.makeClient(caFile: "/nonexistent/ca.pem")
+            let error = await expectJenkinsError { _ = try await client.whoAmI(Seed.alice) }
+            guard case .tlsFailure(_, let detail) = error else {
+                Issue.record("expected tlsFailure, got \(String(describing: error))")
+                return
             }
+            #expect(detail.contains("/nonexistent/ca.pem"))
+            #expect(error?.stopsController == true)
+            #expect(await jenkins.simulator.requestCount(.whoami) == 0)
+            let check = await client.check(as: Seed.alice)
+            #expect(!check.isHealthy)
+            #expect(check.failure?.description.contains("/nonexistent/ca.pem") == true)
         }
     }
 }

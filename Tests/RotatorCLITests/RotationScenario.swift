@@ -125,7 +125,7 @@ struct RotationScenario {
     /// Whether `value` authenticates as `user` right now (asked through `/whoAmI` with our client).
     func authenticates(_ value: String, as user: String) async throws -> Bool {
         let config = ControllerConfig(id: "ci", url: simulator.baseURL, timeout: TimeSpan(seconds: 5))
-        let client = try JenkinsClient(
+        let client = JenkinsClient(
             configuration: JenkinsClientConfiguration(config), httpClient: Self.probeHTTPClient,
             logger: Logger(label: "probe"))
         do {

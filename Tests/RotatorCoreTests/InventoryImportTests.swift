@@ -195,9 +195,38 @@ struct InventoryImportTests {
     @Test("error messages name the file, the line and the field")
     func messages() {
         let error = InventoryImportError.malformedUUID(file: "tokens.csv", line: 7, value: "abc")
-        #expect(error.description.hasPrefix("tokens.csv:7: field `uuid`: \"abc\" is not a UUID"))
+        #expect(error.description.hasPrefix("tokens.csv:7: field `uuid`: a value of 3 hex characters is not a UUID"))
         let duplicate = InventoryImportError.duplicateUUID(file: "t.json", uuid: "u", firstLine: 2, line: 9)
         #expect(duplicate.description == "t.json:9: uuid u already appears on line 2; each token must appear once")
+    }
+
+    @Test(
+        "a value that may be a secret is described by its shape, never shown",
+        arguments: [
+            ("11" + String(repeating: "ab", count: 16), "34 hex characters"),
+            (String(repeating: "9f", count: 16), "32 hex characters"),
+            ("hunter2-Passw0rd", "16 characters: letters, digits and '-'"),
+            ("p@ss word", "9 characters: letters, spaces and '@'"),
+            ("", "an empty value"),
+        ])
+    func secretShapes(value: String, shape: String) throws {
+        let uuid = InventoryImportError.malformedUUID(file: "t.csv", line: 2, value: value)
+        #expect(uuid.description.contains("a value of \(shape) is not a UUID"), "\(uuid)")
+        guard !value.isEmpty else { return }
+        #expect(!uuid.description.contains(value))
+        let csv = "controller,user,name,uuid,created\nci,alice,ci,\(value)x,2026-01-05\n"
+        let error = #expect(throws: InventoryImportError.self) { try InventoryImport.parse(csv, fileName: "t.csv") }
+        #expect(error.map { !"\($0)".contains(value + "x") } == true)
+    }
+
+    @Test("a token pasted into the created column is not shown either; an ordinary bad date is")
+    func dateShapes() {
+        let token = "11" + String(repeating: "cd", count: 16)
+        let hidden = InventoryImportError.badDate(file: "t.csv", line: 3, value: token)
+        #expect(!hidden.description.contains(token))
+        #expect(hidden.description.contains("a value of 34 hex characters"))
+        let shown = InventoryImportError.badDate(file: "t.csv", line: 3, value: "2026-13-45")
+        #expect(shown.description.contains("\"2026-13-45\""))
     }
 
     @Test(

@@ -63,7 +63,7 @@ struct PolicySecretResolverTests {
         let error = try #require(throws: SecretResolutionError.self) {
             try SecretResolver.resolve(.file(folder.url.path), environment: [:])
         }
-        #expect(error == .fileUnreadable(folder.url.path, reason: "it is a folder"))
+        #expect(error == .fileUnreadable(folder.url.path, reason: "it is a folder, not a regular file"))
     }
 
     @Test(

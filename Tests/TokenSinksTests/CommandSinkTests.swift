@@ -257,6 +257,25 @@ struct CommandSinkTests {
         }
     }
 
+    @Test("control characters a command prints never reach the log; its text does")
+    func controlCharactersReplaced() async throws {
+        try await withTemporaryFolder { folder in
+            let program = try script(
+                folder, "noisy",
+                #"cat > /dev/null; printf 'ok\033[2J\033]0;title\007 done\r\nbell\b\001x\342\200\256gnp.exe\n' >&2"#)
+            let recorder = LogRecorder()
+            try await makeSink([program], recorder: recorder).deliver(sampleDelivery())
+            let messages = recorder.entries.filter { $0.level == .info }.map(\.message)
+            #expect(messages == ["ok\u{FFFD}[2J\u{FFFD}]0;title\u{FFFD} done", "bell\u{FFFD}\u{FFFD}x\u{FFFD}gnp.exe"])
+            for message in messages {
+                #expect(
+                    !message.unicodeScalars.contains {
+                        $0.properties.generalCategory == .control || $0.value == 0x202E
+                    })
+            }
+        }
+    }
+
     @Test("the description shows the command, not the value")
     func description() {
         let sink = makeSink(["/usr/local/bin/push-secret", "ci-main", "two words"])

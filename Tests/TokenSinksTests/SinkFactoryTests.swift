@@ -49,6 +49,37 @@ struct SinkFactoryTests {
         #expect(placeholder == .name)
     }
 
+    @Test(
+        "a placeholder value never yields an argument starting with '-'",
+        arguments: [
+            (["/bin/push", "{user}"], 1), (["/bin/push", "ok", "{name}.token"], 2), (["{controller}", "x"], 0),
+        ])
+    func optionLikeArgument(argv: [String], index: Int) throws {
+        var values = Self.values
+        values.user = "--exec=/tmp/evil"
+        values.name = "-rf"
+        values.controller = "-c"
+        let error = #expect(throws: SinkError.self) {
+            try factory().makeSink(.command(argv: argv, timeout: .hours(1)), values: values)
+        }
+        guard case .optionLikeArgument(let command, let position)? = error else {
+            Issue.record("expected optionLikeArgument, got \(String(describing: error))")
+            return
+        }
+        #expect(command == argv[0])
+        #expect(position == index)
+        #expect(error?.description.contains("refused") == true)
+    }
+
+    @Test("a '-' the policy wrote itself stays, with the placeholder after it")
+    func literalOptionsStay() throws {
+        var values = Self.values
+        values.user = "-odd"
+        let sink = try factory().makeSink(
+            .command(argv: ["/bin/push", "--user={user}", "-n", "x{user}"], timeout: .hours(1)), values: values)
+        #expect((sink as? CommandSink)?.argv == ["/bin/push", "--user=-odd", "-n", "x-odd"])
+    }
+
     @Test("an unknown placeholder in a command argument is refused")
     func unknownPlaceholder() throws {
         #expect(throws: SinkError.self) {

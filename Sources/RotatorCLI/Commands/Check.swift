@@ -76,6 +76,7 @@ extension RotatorCommand {
             }
             parts.append("Jenkins \(check.version?.description ?? "version unknown")")
             parts.append(check.supportsNativeExpiry ? "native token expiry supported" : "no native token expiry")
+            if config.usesPlainHTTPOverNetwork { parts.append("plain http (allow_plain_http: true)") }
             var line = head + ": " + parts.joined(separator: ", ")
             if let failure = check.failure { line += "\n     \(failure)" }
             if let extraProblem { line += "\n     \(extraProblem)" }

@@ -74,12 +74,23 @@ extension RotatorCommand.InventoryCommand {
             let text: String
             let source = file == "-" ? "<stdin>" : file
             do {
-                text =
+                let bytes =
                     file == "-"
-                    ? String(decoding: try env.readStandardInput(), as: UTF8.self)
-                    : try String(contentsOfFile: file, encoding: .utf8)
+                    ? [UInt8](try env.readStandardInput())
+                    : try BoundedFile.read(file, limit: InventoryImport.maxFileSize)
+                guard bytes.count <= InventoryImport.maxFileSize else {
+                    throw CLIError.unreadableFile(path: source, reason: "it is larger than the import limit")
+                }
+                guard let decoded = String(validating: bytes, as: UTF8.self) else {
+                    throw CLIError.unreadableFile(path: source, reason: "it is not UTF-8 text")
+                }
+                text = decoded
+            } catch let failure as BoundedFile.Failure {
+                throw CLIError.unreadableFile(path: source, reason: failure.description)
+            } catch let failure as CLIError {
+                throw failure
             } catch {
-                throw CLIError.unreadableFile(path: source, reason: "\(error.localizedDescription)")
+                throw CLIError.unreadableFile(path: source, reason: "\(error)")
             }
             let file = source
             let tokens = try InventoryImport.parse(text, fileName: file)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import InventoryStore
+import Logging
 
 extension RotatorCommand {
     struct Migrate: EnvironmentCommand {
@@ -10,7 +11,7 @@ extension RotatorCommand {
         @OptionGroup var global: GlobalOptions
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
-            let inventory = try Inventory.open(path: global.databasePath(env))
+            let inventory = try Inventory.open(path: global.databasePath(env)) { env.logger.warning("\($0)") }
             env.stdout.write("schema version: \(try inventory.schemaVersion)\n")
             return .success
         }

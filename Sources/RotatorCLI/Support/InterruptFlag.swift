@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import TokenSinks
 
 /// Turns SIGTERM and SIGINT into a flag the rotation engine polls before each new rotation, so that the
 /// token in flight is finished and recorded instead of being cut off (SPEC §4.8).
@@ -20,7 +21,8 @@ final class InterruptFlag: @unchecked Sendable {
     }
 
     /// Catches SIGTERM and SIGINT for the life of the process (the first call installs, later calls do
-    /// nothing); a second signal of either kind exits at once.
+    /// nothing); a second signal of either kind kills the process groups of the sink commands still running,
+    /// then exits at once.
     func install(onFirst: @escaping @Sendable (Int32) -> Void) {
         guard installed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return }
@@ -28,7 +30,10 @@ final class InterruptFlag: @unchecked Sendable {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { [self] in
-                if isRaised { exit(128 + signalNumber) }
+                if isRaised {
+                    SinkProcessGroups.shared.signalAll(SIGKILL)
+                    exit(128 + signalNumber)
+                }
                 raise()
                 onFirst(signalNumber)
             }

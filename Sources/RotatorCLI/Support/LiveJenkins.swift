@@ -38,7 +38,12 @@ enum LiveJenkins {
                         "TLS certificate verification is OFF for this controller (insecure: true)",
                         metadata: ["controller": "\(config.id)", "url": "\(config.url.absoluteString)"])
                 }
-                let client = try JenkinsClient(
+                if config.usesPlainHTTPOverNetwork {
+                    env.logger.warning(
+                        "\(plainHTTPWarning)",
+                        metadata: ["controller": "\(config.id)", "url": "\(config.url.absoluteString)"])
+                }
+                let client = JenkinsClient(
                     configuration: JenkinsClientConfiguration(config), httpClient: httpClient, logger: env.logger)
                 controllers.append(Controller(config: config, client: client, credential: credential(config, env: env)))
             }
@@ -51,6 +56,10 @@ enum LiveJenkins {
             throw error
         }
     }
+
+    static let plainHTTPWarning =
+        "plain http to a host that is not loopback (allow_plain_http: true): credentials and new tokens cross "
+        + "the network unencrypted"
 
     /// Rotation sessions: every needed secret must resolve before anything is sent (a configuration error
     /// otherwise, exit 2).
@@ -98,6 +107,9 @@ enum LiveJenkins {
         _ config: ControllerConfig, env: CommandEnvironment
     ) -> Result<JenkinsCredential?, LiveJenkinsError> {
         guard let auth = config.auth else { return .success(nil) }
+        if let warning = SecretResolver.permissionWarning(for: auth.source) {
+            env.logger.warning("\(warning)", metadata: ["controller": "\(config.id)"])
+        }
         do {
             let secret = try SecretResolver.resolve(auth.source, environment: env.variables)
             return .success(JenkinsCredential(user: auth.user, secret: secret, kind: auth.kind))

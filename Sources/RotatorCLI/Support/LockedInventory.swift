@@ -15,7 +15,7 @@ struct LockedInventory {
         policy = try global.loadPolicy(env)
         let path = global.databasePath(env)
         lock = try InventoryLock.acquire(forDatabaseAt: path)
-        inventory = try Inventory.open(path: path)
+        inventory = try Inventory.open(path: path) { env.logger.warning("\($0)") }
     }
 
     func release() {

@@ -4,6 +4,9 @@ import Foundation
 /// column order, other columns ignored, RFC 4180 quoting, CRLF or LF), or a JSON array of objects with the same keys.
 /// Pure: no I/O.
 public enum InventoryImport {
+    /// The largest import file read (64 MiB, about 400,000 rows): a bigger one is refused before parsing.
+    public static let maxFileSize = 64 << 20
+
     /// The columns (CSV) and keys (JSON) of an import file.
     public static let columns = ["controller", "user", "name", "uuid", "created"]
 
@@ -15,6 +18,7 @@ public enum InventoryImport {
         guard let first = body.first(where: { !$0.isWhitespace }) else {
             throw InventoryImportError.emptyFile(file: fileName)
         }
+        if first == "{" { throw InventoryImportError.jsonNotAnArray(file: fileName) }
         let rows = try (first == "[" ? JSONRows.parse(body, file: fileName) : CSVRows.parse(body, file: fileName))
         var tokens: [ImportedToken] = []
         tokens.reserveCapacity(rows.count)

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Why an import file was refused. Nothing is imported when any line is wrong.
+/// Why an import file was refused. Nothing is imported when any line is wrong. A value that may be a secret
+/// is described by its shape (``ValueShape``), never shown.
 public enum InventoryImportError: Error, Equatable, CustomStringConvertible {
     case emptyFile(file: String)
     case missingColumn(file: String, line: Int, column: String)
@@ -15,6 +16,7 @@ public enum InventoryImportError: Error, Equatable, CustomStringConvertible {
     case duplicateUUID(file: String, uuid: String, firstLine: Int, line: Int)
     case malformedJSON(file: String, line: Int, detail: String)
     case notAString(file: String, line: Int, field: String)
+    case jsonNotAnArray(file: String)
 
     public var description: String {
         let columns = InventoryImport.columns.joined(separator: ",")
@@ -37,10 +39,12 @@ public enum InventoryImportError: Error, Equatable, CustomStringConvertible {
         case .emptyValue(let file, let line, let field):
             return "\(file):\(line): field `\(field)` is empty"
         case .malformedUUID(let file, let line, let value):
-            return "\(file):\(line): field `uuid`: \"\(value)\" is not a UUID "
+            // Never the text: a token pasted into the uuid column must not reach a terminal or a CI log.
+            return "\(file):\(line): field `uuid`: a value of \(ValueShape.describe(value)) is not a UUID "
                 + "(expected 8-4-4-4-12 hex digits, as Jenkins shows it)"
         case .badDate(let file, let line, let value):
-            return "\(file):\(line): field `created`: \"\(value)\" is not an ISO 8601 date; write "
+            return
+                "\(file):\(line): field `created`: \(ValueShape.quotedOrShape(value)) is not an ISO 8601 date; write "
                 + "2026-01-05T09:30:00Z, 2026-01-05T09:30:00.123+02:00 or 2026-01-05 (midnight UTC)"
         case .duplicateUUID(let file, let uuid, let firstLine, let line):
             return "\(file):\(line): uuid \(uuid) already appears on line \(firstLine); each token must appear once"
@@ -48,6 +52,8 @@ public enum InventoryImportError: Error, Equatable, CustomStringConvertible {
             return "\(file):\(line): malformed JSON: \(detail)"
         case .notAString(let file, let line, let field):
             return "\(file):\(line): field `\(field)` must be a JSON string"
+        case .jsonNotAnArray(let file):
+            return "\(file):1: a JSON import is an array of objects ([{\"controller\": …}, …]), not a single object"
         }
     }
 }

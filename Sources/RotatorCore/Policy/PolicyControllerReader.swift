@@ -2,7 +2,9 @@ import Foundation
 
 /// Reads the `controllers:` map (SPEC §3).
 enum PolicyControllerReader {
-    static let keys = ["url", "auth", "ca_file", "insecure", "mode", "concurrency", "timeout"]
+    static let keys = [
+        "url", "auth", "ca_file", "insecure", "allow_plain_http", "mode", "concurrency", "timeout",
+    ]
     static let authKeys = ["user", "token_env", "token_file", "password_env", "password_file"]
     private static let sourceKeys = ["token_env", "token_file", "password_env", "password_file"]
     private static let authFix = "write auth: { user: rotation-admin, token_env: JENKINS_ADMIN_TOKEN }"
@@ -46,7 +48,14 @@ enum PolicyControllerReader {
 
     private static func controller(id: String, node: PolicyNode) throws -> Parsed {
         let map = try node.mapping(allowedKeys: keys, fix: "write url:, auth: and the other settings below the id")
-        let url = try url(from: try map.required("url", fix: "add url: https://jenkins.example.com/"))
+        let urlNode = try map.required("url", fix: "add url: https://jenkins.example.com/")
+        let url = try url(from: urlNode)
+        let allowPlainHTTP = try map["allow_plain_http"]?.bool() ?? false
+        if url.scheme?.lowercased() == "http", !allowPlainHTTP, !isLoopback(host: url.host ?? "") {
+            throw urlNode.error(
+                "plain http to \(url.host ?? "") would send the credentials and every new token in clear text",
+                fix: "use https://, or set allow_plain_http: true on this controller if the network is trusted")
+        }
         let mode = try map["mode"]?.choice(RotationMode.self, [.admin, .`self`]) ?? .admin
         var auth: AuthReference?
         if let authNode = map["auth"] {
@@ -60,10 +69,20 @@ enum PolicyControllerReader {
             id: id, url: url, auth: auth,
             caFile: try map["ca_file"]?.string(fix: "give the path of a PEM file"),
             insecure: try map["insecure"]?.bool() ?? false,
+            allowPlainHTTP: allowPlainHTTP,
             mode: mode,
             concurrency: try map["concurrency"]?.integer(minimum: 1) ?? 4,
             timeout: try map["timeout"]?.duration(minimum: TimeSpan(seconds: 1)) ?? TimeSpan(seconds: 30))
         return Parsed(config: config, node: node, map: map)
+    }
+
+    /// `localhost`, `127.0.0.0/8` or `::1` (SPEC §8.1): plain http there never leaves the machine.
+    static func isLoopback(host: String) -> Bool {
+        var host = host.lowercased()
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     /// An absolute http(s) URL without credentials, query or fragment, ending in `/`.

@@ -14,25 +14,32 @@ public enum PolicyLoader {
     static let limitKeys = ["max_rotations", "max_consecutive_failures"]
     static let defaultMaxConsecutiveFailures = 3
 
+    /// The largest policy file read (SPEC §8.12 hardening): real ones are a few KiB.
+    public static let maxFileSize = 1 << 20
+
     /// Reads and validates the policy at `path`. A missing or unreadable file is a ``PolicyError`` too.
     public static func load(path: String) throws -> RotationPolicy {
         func fileError(_ problem: String, _ fix: String) -> PolicyError {
             PolicyError(file: path, line: nil, keyPath: "", problem: problem, fix: fix)
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        let data: [UInt8]
+        do {
+            data = try BoundedFile.read(path, limit: maxFileSize)
+        } catch .missing {
             throw fileError(
                 "no policy file here",
                 "create one (see docs/policy.md), or point --policy or TOKEN_ROTATOR_POLICY at it")
-        }
-        guard !isDirectory.boolValue else {
+        } catch .notRegular(let kind) where kind == "a folder" {
             throw fileError("is a folder, not a policy file", "point --policy at the YAML file inside it")
+        } catch .notRegular(let kind) {
+            throw fileError("is \(kind), not a regular file", "point --policy at a YAML file")
+        } catch .tooLarge {
+            throw fileError(
+                "is larger than 1 MiB", "a policy is a few KiB: check that --policy names the right file")
+        } catch {
+            throw fileError("cannot be read (\(error))", "check that the user running token-rotator may read it")
         }
-        guard FileManager.default.isReadableFile(atPath: path), let data = FileManager.default.contents(atPath: path)
-        else {
-            throw fileError("cannot be read", "check that the user running token-rotator may read it")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: data, as: UTF8.self) else {
             throw fileError("is not UTF-8 text", "save the policy as UTF-8")
         }
         return try parse(text, source: path)

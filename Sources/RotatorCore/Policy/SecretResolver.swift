@@ -4,7 +4,8 @@ import Foundation
 /// loading a policy never does.
 public enum SecretResolver {
     /// The secret named by `source`: a non-empty environment variable, or a file's contents with trailing
-    /// whitespace and newlines removed. Errors name the variable or the file, never the value.
+    /// whitespace and newlines removed. The file must be a regular file of at most 64 KiB (a FIFO or device
+    /// is refused at once, never waited on). Errors name the variable or the file, never the value.
     public static func resolve(_ source: SecretSource, environment: [String: String]) throws -> Secret {
         switch source {
         case .environment(let name):
@@ -29,17 +30,19 @@ public enum SecretResolver {
             + "run chmod 600 \(path)"
     }
 
+    /// The largest secret file read: a Jenkins token is 34 bytes, a password rarely 100.
+    public static let maxFileSize = 64 << 10
+
     private static func readFile(_ path: String) throws -> Secret {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        let data: [UInt8]
+        do {
+            data = try BoundedFile.read(path, limit: maxFileSize)
+        } catch .missing {
             throw SecretResolutionError.fileMissing(path)
+        } catch {
+            throw SecretResolutionError.fileUnreadable(path, reason: error.description)
         }
-        guard !isDirectory.boolValue else { throw SecretResolutionError.fileUnreadable(path, reason: "it is a folder") }
-        guard FileManager.default.isReadableFile(atPath: path), let data = FileManager.default.contents(atPath: path)
-        else {
-            throw SecretResolutionError.fileUnreadable(path, reason: "permission denied")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: data, as: UTF8.self) else {
             throw SecretResolutionError.fileUnreadable(path, reason: "it is not UTF-8 text")
         }
         var value = Substring(text)

@@ -82,9 +82,9 @@ struct Harness {
     func makeClient(
         concurrency: Int = 4, retry: RetryPolicy = Harness.fastRetry, timeout: Duration = .seconds(5),
         baseURL: URL? = nil, caFile: String? = nil, insecure: Bool = false, dropsSessionCookies: Bool = false
-    ) throws -> JenkinsClient {
+    ) -> JenkinsClient {
         let sleeps = self.sleeps
-        return try JenkinsClient(
+        return JenkinsClient(
             configuration: JenkinsClientConfiguration(
                 controller: "sim", baseURL: baseURL ?? simulator.baseURL, timeout: timeout,
                 concurrency: concurrency, retry: retry, caFile: caFile, insecure: insecure),
@@ -113,7 +113,7 @@ struct Harness {
             simulator: simulator, httpClient: httpClient, logs: LogCapture(), sleeps: SleepRecorder(),
             client: nil)
         do {
-            harness.client = try harness.makeClient(concurrency: concurrency, retry: retry, timeout: timeout)
+            harness.client = harness.makeClient(concurrency: concurrency, retry: retry, timeout: timeout)
             try await body(harness)
             harness.expectNoSecretLeaked()
         } catch {
