@@ -46,7 +46,7 @@ struct OperatorDetailsTests {
         #expect(ci["actor"] as? String == "rotation-admin")
         #expect(ci["version"] as? String == "2.555.1")
         #expect(ci["csrf"] as? Bool == true)
-        #expect(ci["plain_http"] as? Bool == true)
+        #expect(ci["plain_http"] as? Bool == false)  // loopback: plain http there is no exposure (SPEC §8.1)
         #expect(ci["error"] is NSNull)
         let down = try #require(byID["down"])
         #expect(down["ok"] as? Bool == false)

@@ -106,7 +106,7 @@ enum CheckFormat: String, CaseIterable, ExpressibleByArgument {
 }
 
 /// One controller of `check --format json` (SPEC §8.10); `ok`, `csrf`, `native_expiry` and `plain_http` are
-/// booleans, `actor`, `version` and `error` null when unknown.
+/// booleans (`plain_http`: plain http to a host off loopback, allowed by `allow_plain_http`, as the warning says), `actor`, `version` and `error` null when unknown.
 struct CheckRow {
     var controller: String
     var url: String
@@ -127,7 +127,7 @@ struct CheckRow {
         version = check.version?.description
         if case .fetched = check.crumb { csrf = true } else { csrf = false }
         nativeExpiry = check.supportsNativeExpiry
-        plainHTTP = config.url.scheme?.lowercased() == "http"
+        plainHTTP = config.usesPlainHTTPOverNetwork
         error = [check.failure.map { "\($0)" }, extraProblem].compactMap { $0 }.first
     }
 
@@ -138,7 +138,7 @@ struct CheckRow {
         ok = false
         csrf = false
         nativeExpiry = false
-        plainHTTP = config.url.scheme?.lowercased() == "http"
+        plainHTTP = config.usesPlainHTTPOverNetwork
         self.error = error
     }
 
