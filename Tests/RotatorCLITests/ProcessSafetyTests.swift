@@ -1,5 +1,7 @@
 import Foundation
+import InventoryStore
 import JenkinsSimulator
+import RotatorCore
 import Testing
 
 @testable import RotatorCLI
@@ -92,6 +94,23 @@ struct ProcessSafetyTests {
         }
         #expect(!Self.isRunning(sleeper), "the sink's child outlived token-rotator")
         if Self.isRunning(sleeper) { kill(sleeper, SIGKILL) }
+    }
+
+    @Test("issue, like rotate, lets the token in flight finish and be recorded on a first SIGTERM")
+    func issueFinishesOnSignal() async throws {
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("issue-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let scenario = try await Self.scenario(script: "cat > /dev/null; echo started > \(marker); sleep 1")
+        defer { Task { await scenario.stop() } }
+        let process = try Self.launch(
+            scenario, ["issue", "--controller", "ci", "--user", "alice", "--name", "signalled"])
+        _ = try #require(try await Self.waitForFile(marker), "the sink command never started")
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(scenario.world.read("stderr") ?? "")")
+        let issued = try scenario.world.inventory().tokens().filter { $0.name == "signalled" }
+        #expect(issued.count == 1)
+        #expect(try scenario.world.inventory().unfinishedRotations().isEmpty)
     }
 
     @Test("the hardening makes the process not dumpable")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InventoryStore
+import Logging
 import RotatorCore
 
 extension RotatorCommand {
@@ -16,6 +17,12 @@ extension RotatorCommand {
             let locked = try LockedInventory(global, env)
             defer { locked.release() }
             let (policy, inventory) = (locked.policy, locked.inventory)
+            // As `rotate` (SPEC §4.8): the first SIGTERM/SIGINT lets the token in flight finish and be recorded; a second
+            // one kills the sink commands' process groups and exits at once.
+            let logger = env.logger
+            InterruptFlag.shared.install { signal in
+                logger.warning("signal \(signal): finishing the token in flight, then exiting")
+            }
             guard let token = try inventory.token(uuid: uuid.lowercased()) else {
                 throw InventoryError.unknownUUID(path: inventory.path, uuid: uuid)
             }
