@@ -158,7 +158,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InventoryStoreTests",
-            dependencies: ["InventoryStore", "RotatorCore"],
+            dependencies: ["RotatorTestSupport", "InventoryStore", "RotatorCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -172,7 +172,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TokenSinksTests",
-            dependencies: ["TokenSinks", "RotatorCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["RotatorTestSupport", "TokenSinks", "RotatorCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -189,7 +189,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JenkinsAPITests",
-            dependencies: [
+            dependencies: ["RotatorTestSupport", 
                 "JenkinsAPI", "JenkinsSimulator", "RotatorCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 "JenkinsTestSupport",

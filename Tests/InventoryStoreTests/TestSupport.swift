@@ -1,23 +1,9 @@
 import Foundation
 import RotatorCore
+import RotatorTestSupport
 import Testing
 
 @_spi(Testing) @testable import InventoryStore
-
-/// A fresh folder under the system temporary folder, removed afterwards (immutable flags cleared first).
-func withTemporaryFolder<T>(_ body: (String) throws -> T) throws -> T {
-    let folder = FileManager.default.temporaryDirectory
-        .appendingPathComponent("inventory-tests-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
-    defer {
-        if (try? FileManager.default.removeItem(atPath: folder)) == nil {
-            _ = try? runTool("/usr/bin/chattr", ["-R", "-i", folder])
-            _ = chmod(folder, 0o700)
-            try? FileManager.default.removeItem(atPath: folder)
-        }
-    }
-    return try body(folder)
-}
 
 /// Runs a tool to completion and returns its exit status.
 @discardableResult

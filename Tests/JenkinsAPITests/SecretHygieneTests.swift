@@ -1,5 +1,6 @@
 import JenkinsSimulator
 import RotatorCore
+import RotatorTestSupport
 import Testing
 
 @testable import JenkinsAPI

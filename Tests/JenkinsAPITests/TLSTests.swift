@@ -1,6 +1,7 @@
 import Foundation
 import JenkinsSimulator
 import RotatorCore
+import RotatorTestSupport
 import Testing
 
 @testable import JenkinsAPI

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RotatorCore
+import RotatorTestSupport
 import Testing
 import TokenSinks
 

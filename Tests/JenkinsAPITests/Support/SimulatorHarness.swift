@@ -3,6 +3,7 @@ import Foundation
 import JenkinsSimulator
 import Logging
 import RotatorCore
+import RotatorTestSupport
 import Testing
 
 @testable import JenkinsAPI
@@ -70,7 +71,7 @@ final class SleepRecorder: @unchecked Sendable {
 struct Harness {
     let simulator: JenkinsSimulator
     let httpClient: HTTPClient
-    let logs: LogCapture
+    let logs: LogRecorder
     let sleeps: SleepRecorder
     /// The client built with the options given to ``run(_:concurrency:retry:timeout:_:)``.
     var client: JenkinsClient!
@@ -110,7 +111,7 @@ struct Harness {
             eventLoopGroup: HTTPClient.defaultEventLoopGroup,
             configuration: JenkinsClient.recommendedHTTPClientConfiguration())
         var harness = Harness(
-            simulator: simulator, httpClient: httpClient, logs: LogCapture(), sleeps: SleepRecorder(),
+            simulator: simulator, httpClient: httpClient, logs: LogRecorder(), sleeps: SleepRecorder(),
             client: nil)
         do {
             harness.client = harness.makeClient(concurrency: concurrency, retry: retry, timeout: timeout)
