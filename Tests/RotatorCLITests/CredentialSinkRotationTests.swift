@@ -104,4 +104,30 @@ struct CredentialSinkRotationTests {
             #expect(haystacks.allSatisfy { !$0.contains(secret) }, "a secret leaked")
         }
     }
+
+    @Test("a later sink that fails puts the old token's value back into the credential (SPEC 8.6 rollback)")
+    func credentialRolledBack() async throws {
+        let scenario = try await RotationScenario.make(
+            auth: .apiToken,
+            deliver: """
+                    - file: { path: "{sinks}/{controller}/{user}/{name}.token" }
+                    - jenkins_credential: { controller: ci, id: "alice-token", kind: secret_text }
+                    - command: ["/bin/false"]
+                """,
+            credentials: [
+                SimulatedCredential(id: "alice-token", kind: .secretText, descriptionText: "x", secret: "placeholder")
+            ])
+        defer { Task { await scenario.stop() } }
+        let alice = scenario.tokens[0]
+        let result = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(result.status == 1, "\(result.stderr)")
+        let summary = try #require(try decodeJSON(result.stdout) as? [String: Any])
+        let outcome = (summary["results"] as? [[String: Any]])?.first?["outcome"] as? String
+        #expect(outcome == "failed", "\(result.stdout)")
+        // The credential got the new value, then the old token's value back; the file kept the old value.
+        let stored = await scenario.simulator.credentials().first { $0.id == "alice-token" }
+        #expect(stored?.secretSHA256 == Self.digest(alice.value))
+        #expect(scenario.sinkValue(alice) == alice.value)
+        #expect(await scenario.jenkinsTokens(of: "alice").map(\.uuid) == [alice.uuid])
+    }
 }

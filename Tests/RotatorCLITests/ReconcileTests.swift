@@ -221,3 +221,32 @@ struct ReconcileTests {
         }
     }
 }
+
+@Suite("revoke_unused_after end to end: reconcile records usage, rotate revokes the unused token")
+struct UnusedTokenCommandTests {
+    @Test("a due token last used 70 days ago is revoked, not rotated; a recently used one is rotated")
+    func unusedTokenIsRevoked() async throws {
+        let scenario = try await RotationScenario.make(
+            seeds: [
+                .init(user: "alice", name: "ci", ageDays: 120, lastUsedDaysAgo: 70),
+                .init(user: "bob", name: "ci", ageDays: 120, lastUsedDaysAgo: 2),
+            ],
+            extraPolicy: "rules:\n  - match: { name: ci }\n    revoke_unused_after: 60d\n")
+        defer { Task { await scenario.stop() } }
+        let reconcile = await scenario.world.run(["reconcile", "--format", "json"])
+        #expect(reconcile.status == 0, "\(reconcile.stdout) \(reconcile.stderr)")
+        let audit = await scenario.world.run(["audit", "--format", "json"])
+        let plan = try #require(try decodeJSON(audit.stdout) as? [[String: Any]])
+        let alicePlan = try #require(plan.first { $0["user"] as? String == "alice" })
+        #expect(alicePlan["action"] as? String == "retire")
+        #expect((alicePlan["reason"] as? String)?.hasPrefix("unused") == true)
+
+        let rotate = await scenario.world.run(["rotate", "--format", "json"])
+        #expect(rotate.status == 0, "\(rotate.stdout) \(rotate.stderr)")
+        let summary = try #require(try decodeJSON(rotate.stdout) as? [String: Any])
+        #expect(summary["retired"] as? Int == 1)
+        #expect(summary["rotated"] as? Int == 1)
+        #expect(await scenario.jenkinsTokens(of: "alice").isEmpty)
+        #expect(await scenario.jenkinsTokens(of: "bob").count == 1)
+    }
+}

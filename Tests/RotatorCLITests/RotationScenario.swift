@@ -17,6 +17,8 @@ struct RotationScenario {
         var user: String
         var name: String
         var ageDays: Int
+        /// What Jenkins' page shows of the token's use (`reconcile` records it): last used this many days ago.
+        var lastUsedDaysAgo: Int? = nil
     }
 
     struct Token {
@@ -44,7 +46,8 @@ struct RotationScenario {
     static func make(
         auth: Auth = .password, seeds: [Seed] = [Seed(user: "alice", name: "ci", ageDays: 120)],
         adminCanGenerate: Bool = true, jenkinsVersion: String = "2.555.1", faults: [String] = [],
-        extraPolicy: String = "", grace: String = "0s", deliver: String? = nil, timeout: String = "10s"
+        extraPolicy: String = "", grace: String = "0s", deliver: String? = nil, timeout: String = "10s",
+        credentials: [SimulatedCredential] = []
     ) async throws -> RotationScenario {
         let world = try TestWorld()
         let now = Date()
@@ -60,7 +63,10 @@ struct RotationScenario {
             let created = now.addingTimeInterval(-Double(seed.ageDays) * 86_400)
             let sinkPath = world.path("sinks/ci/\(seed.user)/\(seed.name).token")
             tokens.append(Token(user: seed.user, name: seed.name, uuid: uuid, value: value, sinkPath: sinkPath))
-            let token = SimulatedToken(name: seed.name, uuid: uuid, value: value, created: created)
+            let token = SimulatedToken(
+                name: seed.name, uuid: uuid, value: value, created: created,
+                useCounter: seed.lastUsedDaysAgo == nil ? 0 : 7,
+                lastUseDate: seed.lastUsedDaysAgo.map { now.addingTimeInterval(-Double($0) * 86_400) })
             if let index = users.firstIndex(where: { $0.id == seed.user }) {
                 users[index].tokens.append(token)
             } else {
@@ -71,7 +77,7 @@ struct RotationScenario {
         let simulator = try await world.startSimulator(
             SimulatorConfiguration(
                 users: users, jenkinsVersion: jenkinsVersion, adminCanGenerate: adminCanGenerate,
-                faults: try faults.map(SimulatorFault.parse)))
+                faults: try faults.map(SimulatorFault.parse), credentials: credentials))
         let authLine: String
         switch auth {
         case .password:
