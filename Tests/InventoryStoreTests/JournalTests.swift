@@ -1,5 +1,6 @@
 import Foundation
 import RotatorCore
+import RotatorTestSupport
 import Testing
 
 @_spi(Testing) @testable import InventoryStore

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import RotatorTestSupport
 import Testing
 
 @testable import InventoryStore

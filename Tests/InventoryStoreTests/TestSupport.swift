@@ -35,28 +35,3 @@ func fileMode(_ path: String) -> mode_t? {
     guard stat(path, &status) == 0 else { return nil }
     return status.st_mode & 0o777
 }
-
-/// Instants used in the tests (whole milliseconds, so they round-trip exactly).
-func instant(_ text: String) -> Date {
-    guard let date = UTCTimestamp.date(from: text) else {
-        Issue.record("bad test instant \(text)")
-        return Date(timeIntervalSince1970: 0)
-    }
-    return date
-}
-
-func sampleToken(
-    _ number: Int, controller: String = "ci-main", user: String = "alice", name: String? = nil,
-    created: Date = instant("2026-01-05T00:00:00.000Z"), state: TokenState = .active
-) -> InventoryToken {
-    InventoryToken(
-        controller: controller, user: user, name: name ?? "token-\(number)", uuid: sampleUUID(number),
-        created: created, state: state, fingerprint: "0123456789ab")
-}
-
-func sampleUUID(_ number: Int) -> String {
-    let hex = String(number, radix: 16)
-    return "0b6d1c2e-1f0a-4c8e-9a53-" + String(repeating: "0", count: 12 - hex.count) + hex
-}
-
-let addedAt = instant("2026-02-01T12:00:00.000Z")

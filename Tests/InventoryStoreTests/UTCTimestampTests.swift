@@ -1,4 +1,5 @@
 import Foundation
+import RotatorTestSupport
 import Testing
 
 @_spi(Testing) @testable import InventoryStore

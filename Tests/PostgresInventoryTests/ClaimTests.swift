@@ -1,6 +1,7 @@
 import Foundation
 @_spi(Testing) import PostgresInventory
 import RotatorCore
+import RotatorTestSupport
 import Testing
 
 /// Claims (SPEC §8.11): rotators sharing one PostgreSQL inventory divide the tokens, under a lease kept by the

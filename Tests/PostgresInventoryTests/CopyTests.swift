@@ -3,6 +3,7 @@ import InventoryCopy
 @_spi(Testing) import InventoryStore
 @_spi(Testing) import PostgresInventory
 import RotatorCore
+import RotatorTestSupport
 import Testing
 
 /// `inventory copy --to` (SPEC §8.11), as a library call: an SQLite inventory, history included, into an empty

@@ -2,6 +2,7 @@ import Foundation
 @_spi(Testing) import InventoryStore
 @_spi(Testing) import PostgresInventory
 import RotatorCore
+import RotatorTestSupport
 import Testing
 
 /// The two inventory backends, for suites that run the same checks over both (`arguments: Backend.allCases`).
@@ -155,30 +156,3 @@ extension PostgresInventory: InventoryUnderTest {
 }
 
 // MARK: - Sample data
-
-/// Instants used in the tests (whole milliseconds, so they round-trip exactly in both backends).
-func instant(_ text: String) -> Date {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    guard let date = formatter.date(from: text) else {
-        Issue.record("bad test instant \(text)")
-        return Date(timeIntervalSince1970: 0)
-    }
-    return Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
-}
-
-func sampleToken(
-    _ number: Int, controller: String = "ci-main", user: String = "alice", name: String? = nil,
-    created: Date = instant("2026-01-05T00:00:00.000Z"), state: TokenState = .active
-) -> InventoryToken {
-    InventoryToken(
-        controller: controller, user: user, name: name ?? "token-\(number)", uuid: sampleUUID(number),
-        created: created, state: state, fingerprint: "0123456789ab")
-}
-
-func sampleUUID(_ number: Int) -> String {
-    let hex = String(number, radix: 16)
-    return "0b6d1c2e-1f0a-4c8e-9a53-" + String(repeating: "0", count: 12 - hex.count) + hex
-}
-
-let addedAt = instant("2026-02-01T12:00:00.000Z")

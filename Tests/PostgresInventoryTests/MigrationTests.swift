@@ -1,6 +1,7 @@
 import Foundation
 @_spi(Testing) import PostgresInventory
 import PostgresNIO
+import RotatorTestSupport
 import Testing
 
 /// Opening a PostgreSQL inventory: migrations applied in order, once, recorded; a newer database refused.

@@ -1,5 +1,6 @@
 import Foundation
 import RotatorCore
+import RotatorTestSupport
 import Testing
 
 /// The rotation journal, runs and events: the same checks over SQLite and PostgreSQL.

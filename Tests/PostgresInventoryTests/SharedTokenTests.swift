@@ -1,5 +1,6 @@
 import Foundation
 import RotatorCore
+import RotatorTestSupport
 import Testing
 
 /// Tokens in the inventory: the same checks over SQLite and PostgreSQL.

@@ -1,6 +1,7 @@
 import Foundation
 @_spi(Testing) import PostgresInventory
 import RotatorCore
+import RotatorTestSupport
 import Testing
 
 /// Reading rows as they arrive, and stopping early (the planner stops once its limit is filled).
