@@ -129,7 +129,6 @@ struct TokenRotation {
             } catch {
                 // Every sink holds the new value, which may well work: keep it, and let the next run verify it.
                 entry.park("could not verify the new token (\(error)); the next run verifies it")
-                try await context.save(entry, entry.error!)
                 return try await end(entry, error: error)
             }
         }
