@@ -32,7 +32,8 @@ extra=()
 case "$target" in
     policy)
         name=PolicyFuzz
-        sources="$(files_except $core/Policy SecretResolver.swift) $core/Files/BoundedFile.swift $model"
+        sources="$(files_except $core/Policy SecretResolver.swift) $core/Files/BoundedFile.swift $core/Notify/NotifyConfig.swift"
+        sources+=" $model"
         yams=.build/checkouts/Yams/Sources
         [ -d "$yams" ] || { echo "no Yams checkout in .build: run swift build once" >&2; exit 2; }
         lib=.build-fuzz/policy/yams
@@ -61,7 +62,7 @@ mkdir -p "$out/corpus" "$out/src"
 for file in $sources; do
     sed -e '/^import RotatorCore$/d' -e '/^@testable import/d' "$file" > "$out/src/$(basename "$file")"
 done
-swiftc -sanitize=fuzzer,address -parse-as-library -module-name "$name" -Onone -g \
+swiftc -sanitize=fuzzer,address -parse-as-library -enable-bare-slash-regex -module-name "$name" -Onone -g \
     "Fuzz/$name/main.swift" "$out"/src/*.swift "${extra[@]}" -o "$out/$name"
 
 seeds=Fuzz/$name/corpus
