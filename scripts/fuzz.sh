@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/fuzz.sh TARGET SECONDS — build one libFuzzer target (swiftc -sanitize=fuzzer,address) and fuzz it.
 #
-#   TARGET   policy | import | scraper | wire | duration   (Fuzz/<Name>Fuzz/main.swift plus the sources below)
+#   TARGET   policy | import | scraper | wire | duration | credxml   (Fuzz/<Name>Fuzz/main.swift plus the sources below)
 #   SECONDS  how long to fuzz; 0 replays the committed seed corpus only (what CI runs)
 #
 # Seeds live in Fuzz/<Name>Fuzz/corpus (committed, small); new inputs found go to .build-fuzz/<target>/corpus
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-target=${1:?usage: scripts/fuzz.sh policy|import|scraper|wire|duration SECONDS}
+target=${1:?usage: scripts/fuzz.sh policy|import|scraper|wire|duration|credxml SECONDS}
 seconds=${2:?usage: scripts/fuzz.sh TARGET SECONDS}
 
 core=Sources/RotatorCore
@@ -51,7 +51,8 @@ case "$target" in
     scraper) name=ScraperFuzz; sources="$api/TokenPageScraper.swift $core/Ports/ListedToken.swift" ;;
     wire) name=WireFuzz; sources="$api/WireFormats.swift" ;;
     duration) name=DurationFuzz; sources="$api/RetryAfter.swift $model" ;;
-    *) echo "unknown target $target (policy, import, scraper, wire, duration)" >&2; exit 2 ;;
+    credxml) name=CredentialXMLFuzz; sources="Sources/TokenSinks/CredentialXMLEdit.swift $core/Policy/CredentialKind.swift" ;;
+    *) echo "unknown target $target (policy, import, scraper, wire, duration, credxml)" >&2; exit 2 ;;
 esac
 
 out=.build-fuzz/$target
