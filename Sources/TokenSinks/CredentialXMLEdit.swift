@@ -19,7 +19,10 @@ enum CredentialXMLEdit {
         // `<password>…</password>` (content may hold `<secret-redacted/>`) or `<password/>`.
         let pattern = "<\(name)(\\s[^>]*)?(/>|>(.*?)</\(name)\\s*>)"
         let regex = try NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators])
-        let matches = regex.matches(in: document, range: NSRange(document.startIndex..., in: document))
+        // Only inside the root element: text in the prolog or a comment before it is not an element (found by
+        // fuzzing: a `<password>` inside `<?xml … ?>` matched across into the document and changed its root).
+        let body = rootStart(of: document) ?? document.endIndex
+        let matches = regex.matches(in: document, range: NSRange(body..., in: document))
         guard matches.count == 1, let range = Range(matches[0].range, in: document) else {
             throw Problem.secretElementCount(matches.count)
         }
@@ -29,6 +32,13 @@ enum CredentialXMLEdit {
 
     /// The name of the first element after the prolog and comments.
     static func rootElement(of document: String) -> String? {
+        guard let start = rootStart(of: document) else { return nil }
+        let name = document[start...].dropFirst().prefix { !$0.isWhitespace && $0 != ">" && $0 != "/" }
+        return name.isEmpty ? nil : String(name)
+    }
+
+    /// Where the root element's start tag begins: after the prolog, processing instructions and comments.
+    static func rootStart(of document: String) -> String.Index? {
         var rest = Substring(document)
         while true {
             rest = rest.drop { $0.isWhitespace }
@@ -40,9 +50,7 @@ enum CredentialXMLEdit {
                 break
             }
         }
-        guard rest.hasPrefix("<") else { return nil }
-        let name = rest.dropFirst().prefix { !$0.isWhitespace && $0 != ">" && $0 != "/" }
-        return name.isEmpty ? nil : String(name)
+        return rest.hasPrefix("<") ? rest.startIndex : nil
     }
 
     static func escape(_ text: String) -> String {

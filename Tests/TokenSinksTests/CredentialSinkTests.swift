@@ -77,6 +77,21 @@ struct CredentialSinkTests {
         #expect(updated.reveal().contains("<description/>"))
     }
 
+    @Test("text that looks like the secret element in the prolog is not the element (found by fuzzing)")
+    func secretLookalikeInProlog() throws {
+        // A `<secret>` opened inside the XML declaration used to match across into the document's own element.
+        let document = """
+            <?xml version='1.1' note='<secret>'?>
+            <org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl>
+              <id>t</id><secret><secret-redacted/></secret>
+            </org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl>
+            """
+        let updated = try CredentialXMLEdit.replacingSecret(in: document, kind: .secretText, with: Secret("new"))
+        #expect(updated.reveal().hasPrefix("<?xml version='1.1' note='<secret>'?>\n"))
+        #expect(updated.reveal().contains("<id>t</id><secret>new</secret>"))
+        #expect(CredentialXMLEdit.rootElement(of: updated.reveal()) == CredentialKind.secretText.className)
+    }
+
     @Test("a credential of another kind, or without exactly one secret element, is refused")
     func refuses() {
         let found = "com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl"
