@@ -19,16 +19,7 @@ extension TokenRotation {
     /// The value a file sink holds now: the one whose fingerprint matches when the inventory knows it,
     /// else the first file sink's.
     static func currentValue(in sinks: [any SecretSink], fingerprint: String?) throws -> Secret? {
-        var first: Secret?
-        for sink in sinks {
-            guard let value = try sink.heldValue() else { continue }
-            if let fingerprint {
-                if value.fingerprint == fingerprint { return value }
-            } else if first == nil {
-                first = value
-            }
-        }
-        return first
+        currentValue(in: try sinks.map { try $0.heldValue() }, fingerprint: fingerprint)
     }
 
     /// The same choice over values already read (one per sink, nil where a sink holds none).
@@ -37,13 +28,10 @@ extension TokenRotation {
         return held.lazy.compactMap { $0 }.first
     }
 
-    /// The value with exactly this fingerprint, if a sink holds it.
+    /// The value with exactly this fingerprint, if a sink holds it (a sink that cannot be read holds none).
     static func heldValue(in sinks: [any SecretSink], fingerprint: String?) -> Secret? {
         guard let fingerprint else { return nil }
-        for sink in sinks {
-            if let value = try? sink.heldValue(), value.fingerprint == fingerprint { return value }
-        }
-        return nil
+        return currentValue(in: sinks.map { try? $0.heldValue() }, fingerprint: fingerprint)
     }
 
     /// Who acts on Jenkins: the policy's admin identity, or in self mode the token itself.
