@@ -24,6 +24,8 @@ public final class JenkinsClient: JenkinsTokenAPI {
     /// controller fails with that error, and the other controllers of the run carry on.
     let tlsConfiguration: Result<TLSConfiguration?, JenkinsClientError>
     let permits: AsyncSemaphore
+    /// The run-wide cap shared with the other controllers' clients; nil when only `concurrency` applies.
+    let sharedSlots: RequestSlots?
     let sessions = PasswordSessions()
     let sleep: @Sendable (Duration) async throws -> Void
     let now: @Sendable () -> Date
@@ -40,24 +42,29 @@ public final class JenkinsClient: JenkinsTokenAPI {
     ///   - httpClient: shared by every controller of a run; the caller shuts it down. Use
     ///     ``recommendedHTTPClientConfiguration()`` so that redirects are not followed and connection
     ///     failures surface at once (this client does its own retrying).
+    ///   - sharedSlots: the run's cap over all controllers (`limits.max_requests_in_flight`), taken after this
+    ///     controller's own permit and held only while a request is on the wire.
     ///   - sleep: waits between retries; tests inject a recorder.
     ///
     /// A `caFile` that cannot be read does not stop the caller: every request of this client then fails with
     /// ``JenkinsClientError/tlsFailure(_:detail:)``, which stops this controller only.
     public convenience init(
         configuration: JenkinsClientConfiguration, httpClient: HTTPClient, logger: Logger,
+        sharedSlots: RequestSlots? = nil,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {
         self.init(
             configuration: configuration, httpClient: httpClient, logger: logger, sleep: sleep,
-            now: { Date() }, random: { Double.random(in: 0...1) }, dropsSessionCookies: false)
+            now: { Date() }, random: { Double.random(in: 0...1) }, dropsSessionCookies: false,
+            sharedSlots: sharedSlots)
     }
 
     init(
         configuration: JenkinsClientConfiguration, httpClient: HTTPClient, logger: Logger,
         sleep: @escaping @Sendable (Duration) async throws -> Void, now: @escaping @Sendable () -> Date,
-        random: @escaping @Sendable () -> Double, dropsSessionCookies: Bool
+        random: @escaping @Sendable () -> Double, dropsSessionCookies: Bool, sharedSlots: RequestSlots? = nil
     ) {
+        self.sharedSlots = sharedSlots
         self.configuration = configuration
         self.httpClient = httpClient
         var logger = logger
@@ -89,9 +96,16 @@ public final class JenkinsClient: JenkinsTokenAPI {
             decompression: .disabled)
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        // A run works one controller after another: a finished controller's keep-alive connections are closed
+        // soon, so open descriptors follow the caps, not the number of controllers in the policy.
+        configuration.connectionPool.idleTimeout = idleConnectionTimeout
         configuration.tracing.tracer = nil
         return configuration
     }
+
+    /// How long a connection with nothing to send stays open. Requests of one controller follow each other within
+    /// milliseconds, so this only closes connections of controllers the run has finished with.
+    public static let idleConnectionTimeout: TimeAmount = .seconds(1)
 
     private static func tlsSite(_ configuration: JenkinsClientConfiguration, _ root: String) -> RequestSite {
         RequestSite(controller: configuration.controller, method: "TLS", url: root, user: nil)
@@ -310,12 +324,25 @@ extension JenkinsClient {
             http.headers.add(name: "Content-Length", value: "0")
         }
 
+        let response: JenkinsResponse
+        // This controller's permit, then the run's: always in this order (see RequestSlots).
+        try await permits.acquire()
+        if let sharedSlots {
+            do {
+                try await sharedSlots.semaphore.acquire()
+            } catch {
+                permits.release()
+                throw error
+            }
+        }
+        // The deadline starts once the request may go: time spent waiting for a slot is not the controller's fault.
         let timeout = configuration.timeout
         let started = ContinuousClock.now
-        let response: JenkinsResponse
-        try await permits.acquire()
         do {
-            defer { permits.release() }
+            defer {
+                sharedSlots?.semaphore.release()
+                permits.release()
+            }
             // async-http-client logs at debug and trace only; the per-request metadata (a dictionary to build for
             // every request) is worth it only when those levels are on.
             let answer = try await httpClient.execute(

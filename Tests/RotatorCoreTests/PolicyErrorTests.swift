@@ -346,6 +346,12 @@ struct PolicyErrorTests {
         .after(
             "misspelt limit", line: 7, "limits.max_consecutive_failure",
             "unknown key; did you mean max_consecutive_failures?", "limits:\n  max_consecutive_failure: 2\n"),
+        .after(
+            "max_requests_in_flight 0", line: 7, "limits.max_requests_in_flight", "0 is too small",
+            "limits:\n  max_requests_in_flight: 0\n"),
+        .after(
+            "max_requests_in_flight as text", line: 7, "limits.max_requests_in_flight", "is not a whole number",
+            "limits:\n  max_requests_in_flight: many\n"),
     ]
 
     static let selfModeCases: [PolicyErrorCase] = [

@@ -135,6 +135,7 @@ struct PolicyLoaderTests {
                 - command: { argv: [vault, kv, put, "secret/{name}", "token=-"], timeout: 2m }
             limits:
               max_consecutive_failures: 1
+              max_requests_in_flight: 200
             """, source: "all.yml")
         #expect(policy.controllers.map(\.id) == ["a.b_c-1", "edge", "other"])
         let first = policy.controllers[0]
@@ -156,7 +157,8 @@ struct PolicyLoaderTests {
                         .command(
                             argv: ["vault", "kv", "put", "secret/{name}", "token=-"], timeout: TimeSpan(seconds: 120)),
                     ]))
-        #expect(policy.limits == RotationLimits(maxRotations: nil, maxConsecutiveFailures: 1))
+        #expect(
+            policy.limits == RotationLimits(maxRotations: nil, maxConsecutiveFailures: 1, maxRequestsInFlight: 200))
         #expect(policy.namedSecretVariables == ["JENKINS_PASS"])
     }
 

@@ -5,9 +5,9 @@ import Logging
 import RotatorCore
 import TokenSinks
 
-/// Connects a command to real controllers: one `HTTPClient` for the whole run, one `JenkinsClient` per
-/// controller, credentials resolved from the environment or files (only here, only by commands that talk
-/// to Jenkins).
+/// Connects a command to real controllers: one `HTTPClient` and one ``RequestSlots`` cap for the whole run, one
+/// `JenkinsClient` per controller, credentials resolved from the environment or files (only here, only by
+/// commands that talk to Jenkins).
 enum LiveJenkins {
     /// One controller of the policy, ready to talk to.
     struct Controller {
@@ -30,6 +30,7 @@ enum LiveJenkins {
         }
         let httpClient = HTTPClient(
             eventLoopGroupProvider: .singleton, configuration: JenkinsClient.recommendedHTTPClientConfiguration())
+        let slots = RequestSlots(limit: policy.limits.maxRequestsInFlight)
         do {
             var controllers: [Controller] = []
             for config in policy.controllers where ids.isEmpty || ids.contains(config.id) {
@@ -44,10 +45,12 @@ enum LiveJenkins {
                         metadata: ["controller": "\(config.id)", "url": "\(config.url.absoluteString)"])
                 }
                 let client = JenkinsClient(
-                    configuration: JenkinsClientConfiguration(config), httpClient: httpClient, logger: env.logger)
+                    configuration: JenkinsClientConfiguration(config), httpClient: httpClient, logger: env.logger,
+                    sharedSlots: slots)
                 controllers.append(Controller(config: config, client: client, credential: credential(config, env: env)))
             }
-            let stores = try credentialStores(policy: policy, built: controllers, httpClient: httpClient, env: env)
+            let stores = try credentialStores(
+                policy: policy, built: controllers, httpClient: httpClient, slots: slots, env: env)
             let result = try await CredentialStores.$current.withValue(stores) { try await body(controllers) }
             try await httpClient.shutdown()
             return result
@@ -80,7 +83,8 @@ enum LiveJenkins {
 
     /// The controllers `jenkins_credential` sinks write to, reusing a client already built for the command.
     private static func credentialStores(
-        policy: RotationPolicy, built: [Controller], httpClient: HTTPClient, env: CommandEnvironment
+        policy: RotationPolicy, built: [Controller], httpClient: HTTPClient, slots: RequestSlots,
+        env: CommandEnvironment
     ) throws -> [String: CredentialStoreEndpoint] {
         let deliveries = [policy.defaults.deliver] + policy.rules.compactMap(\.overrides.deliver)
         var named: Set<String> = []
@@ -91,7 +95,8 @@ enum LiveJenkins {
             let client =
                 try built.first { $0.config.id == id }?.client
                 ?? JenkinsClient(
-                    configuration: JenkinsClientConfiguration(config), httpClient: httpClient, logger: env.logger)
+                    configuration: JenkinsClientConfiguration(config), httpClient: httpClient, logger: env.logger,
+                    sharedSlots: slots)
             switch credential(config, env: env) {
             case .success(let resolved):
                 stores[id] = CredentialStoreEndpoint(api: client, credential: resolved)

@@ -2,11 +2,13 @@ import Foundation
 import Logging
 
 /// `rotate`: resumes unfinished rotations, plans, then rotates due tokens and retires those whose grace
-/// has passed, controllers in parallel and at most `concurrency` requests in flight per controller.
+/// has passed, controllers in parallel, at most `concurrency` requests in flight per controller and
+/// `limits.max_requests_in_flight` over all of them.
 public struct RotationEngine: Sendable {
     /// Rotations kept going per request slot of a controller. A rotation also spends time on local work (journal
     /// commits, writing sinks with fsync) during which it sends nothing; with twice as many rotations as slots,
-    /// another one uses the slot meanwhile. The Jenkins client still caps requests in flight at `concurrency`.
+    /// another one uses the slot meanwhile. The Jenkins clients still cap requests in flight at `concurrency` per
+    /// controller and `max_requests_in_flight` over all.
     static let rotationsPerRequestSlot = 2
 
     /// What `rotate`'s flags ask for.
@@ -102,7 +104,9 @@ public struct RotationEngine: Sendable {
         }
     }
 
-    /// Runs work items grouped by controller: controllers in parallel, each with its own concurrency.
+    /// Runs work items grouped by controller: controllers in parallel, at most `concurrency × 2` rotations on one
+    /// controller and `max_requests_in_flight × 2` in the whole run, so tasks and memory follow the caps and not
+    /// the number of controllers. The Jenkins clients enforce the request caps themselves.
     private func execute(
         _ items: [(String, WorkItem)], context: RotationContext, tracker: ProgressTracker? = nil
     ) async throws -> [RotationResult] {
@@ -112,33 +116,28 @@ public struct RotationEngine: Sendable {
             if byController[controller] == nil { order.append(controller) }
             byController[controller, default: []].append(item)
         }
-        return try await withThrowingTaskGroup(of: [RotationResult].self) { group in
-            for controller in order {
-                let items = byController[controller]!
-                group.addTask {
-                    try await runController(controller, items: items, context: context, tracker: tracker)
-                }
-            }
-            var results: [RotationResult] = []
-            for try await batch in group { results += batch }
-            return results
+        let lanes = order.map { controller in
+            RotationScheduler<WorkItem>.Lane(
+                controller: controller, items: byController[controller]!,
+                cap: (connections[controller]?.config.concurrency ?? 1) * Self.rotationsPerRequestSlot)
         }
-    }
-
-    private func runController(
-        _ controller: String, items: [WorkItem], context: RotationContext, tracker: ProgressTracker?
-    ) async throws -> [RotationResult] {
-        guard let connection = connections[controller] else {
-            return items.map { skipped($0, "controller \(controller) is not in the policy or was filtered out") }
-        }
-        let queue = WorkQueue(items)
-        let workers = max(1, min(connection.config.concurrency * Self.rotationsPerRequestSlot, items.count))
+        let scheduler = RotationScheduler(lanes)
+        let workers = RotationScheduler.usefulWorkers(
+            lanes, limit: context.policy.limits.maxRequestsInFlight * Self.rotationsPerRequestSlot)
         return try await withThrowingTaskGroup(of: [RotationResult].self) { group in
             for _ in 0..<workers {
                 group.addTask {
                     var results: [RotationResult] = []
-                    while let item = queue.next() {
-                        let result = try await perform(item, connection: connection, context: context)
+                    while let assignment = scheduler.next() {
+                        defer { scheduler.finished(assignment.lane) }
+                        let result: RotationResult?
+                        if let connection = connections[assignment.controller] {
+                            result = try await perform(assignment.item, connection: connection, context: context)
+                        } else {
+                            result = skipped(
+                                assignment.item,
+                                "controller \(assignment.controller) is not in the policy or was filtered out")
+                        }
                         if let result { results.append(result) }
                         tracker?.advance(failed: result?.needsAttention ?? false)
                     }

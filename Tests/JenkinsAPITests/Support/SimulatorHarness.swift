@@ -82,7 +82,8 @@ struct Harness {
     /// Another client of the same simulator (sharing HTTP client, log capture and sleep recorder).
     func makeClient(
         concurrency: Int = 4, retry: RetryPolicy = Harness.fastRetry, timeout: Duration = .seconds(5),
-        baseURL: URL? = nil, caFile: String? = nil, insecure: Bool = false, dropsSessionCookies: Bool = false
+        baseURL: URL? = nil, caFile: String? = nil, insecure: Bool = false, dropsSessionCookies: Bool = false,
+        sharedSlots: RequestSlots? = nil
     ) -> JenkinsClient {
         let sleeps = self.sleeps
         return JenkinsClient(
@@ -90,7 +91,7 @@ struct Harness {
                 controller: "sim", baseURL: baseURL ?? simulator.baseURL, timeout: timeout,
                 concurrency: concurrency, retry: retry, caFile: caFile, insecure: insecure),
             httpClient: httpClient, logger: logs.logger(), sleep: { sleeps.record($0) }, now: { Date() },
-            random: { 0.5 }, dropsSessionCookies: dropsSessionCookies)
+            random: { 0.5 }, dropsSessionCookies: dropsSessionCookies, sharedSlots: sharedSlots)
     }
 
     static func configuration(
