@@ -352,6 +352,12 @@ struct PolicyErrorTests {
         .after(
             "max_requests_in_flight as text", line: 7, "limits.max_requests_in_flight", "is not a whole number",
             "limits:\n  max_requests_in_flight: many\n"),
+        .after(
+            "claim_lease not a duration", line: 7, "limits.claim_lease", "\"soon\" is not a duration",
+            "limits:\n  claim_lease: soon\n"),
+        .after(
+            "claim_lease too short", line: 7, "limits.claim_lease", "must be longer than",
+            "limits:\n  claim_lease: 0s\n"),
     ]
 
     static let selfModeCases: [PolicyErrorCase] = [

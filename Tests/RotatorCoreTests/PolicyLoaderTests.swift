@@ -136,6 +136,7 @@ struct PolicyLoaderTests {
             limits:
               max_consecutive_failures: 1
               max_requests_in_flight: 200
+              claim_lease: 2m
             """, source: "all.yml")
         #expect(policy.controllers.map(\.id) == ["a.b_c-1", "edge", "other"])
         let first = policy.controllers[0]
@@ -158,7 +159,10 @@ struct PolicyLoaderTests {
                             argv: ["vault", "kv", "put", "secret/{name}", "token=-"], timeout: TimeSpan(seconds: 120)),
                     ]))
         #expect(
-            policy.limits == RotationLimits(maxRotations: nil, maxConsecutiveFailures: 1, maxRequestsInFlight: 200))
+            policy.limits
+                == RotationLimits(
+                    maxRotations: nil, maxConsecutiveFailures: 1, maxRequestsInFlight: 200,
+                    claimLease: TimeSpan(seconds: 120)))
         #expect(policy.namedSecretVariables == ["JENKINS_PASS"])
     }
 

@@ -11,7 +11,7 @@ public enum PolicyLoader {
     /// The only `version:` this build reads.
     public static let supportedVersion = 1
     static let topLevelKeys = ["version", "controllers", "defaults", "rules", "limits", "notify"]
-    static let limitKeys = ["max_rotations", "max_consecutive_failures", "max_requests_in_flight"]
+    static let limitKeys = ["max_rotations", "max_consecutive_failures", "max_requests_in_flight", "claim_lease"]
     static let defaultMaxConsecutiveFailures = 3
 
     /// The largest policy file read (SPEC §8.12 hardening): real ones are a few KiB.
@@ -98,6 +98,8 @@ public enum PolicyLoader {
             maxConsecutiveFailures: try map["max_consecutive_failures"]?.integer(minimum: 1)
                 ?? defaultMaxConsecutiveFailures,
             maxRequestsInFlight: try map["max_requests_in_flight"]?.integer(minimum: 1)
-                ?? RotationLimits.defaultMaxRequestsInFlight)
+                ?? RotationLimits.defaultMaxRequestsInFlight,
+            claimLease: try map["claim_lease"]?.duration(minimum: RotationLimits.minimumClaimLease)
+                ?? RotationLimits.defaultClaimLease)
     }
 }

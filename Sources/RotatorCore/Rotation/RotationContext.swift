@@ -17,8 +17,8 @@ public struct RotationContext: Sendable {
     public var graceOverride: TimeSpan?
     /// Claims on tokens when several rotators share the inventory; nil when one run at a time holds a lock.
     public var claims: (any TokenClaims)?
-    /// How long a claim lasts (`limits.claim_lease`).
-    public var claimLease: TimeSpan = TimeSpan(seconds: 600)
+    /// How long a claim lasts: `limits.claim_lease`, unless a caller (a test) sets another.
+    public var claimLease: TimeSpan
 
     public init(
         policy: RotationPolicy, inventory: any TokenInventory, journal: any RotationJournal, sinks: any SinkProvider,
@@ -32,6 +32,7 @@ public struct RotationContext: Sendable {
         self.logger = logger
         self.runID = runID
         self.graceOverride = graceOverride
+        self.claimLease = policy.limits.claimLease
     }
 
     /// Commits a row's progress, with an event saying what happened.
