@@ -56,7 +56,8 @@ let package = Package(
         .target(
             name: "RotatorCLI",
             dependencies: [
-                "RotatorCore", "InventoryStore", "JenkinsAPI", "TokenSinks", "CSystemCalls",
+                "RotatorCore", "InventoryStore", "PostgresInventory", "InventoryCopy", "JenkinsAPI", "TokenSinks",
+                "CSystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -98,7 +99,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             resources: [
-                .embedInCode("../../migrations/postgresql/0001_create_inventory.sql")
+                .embedInCode("../../migrations/postgresql/0001_create_inventory.sql"),
+                .embedInCode("../../migrations/postgresql/0002_add_token_usage.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -161,10 +163,21 @@ let package = Package(
             dependencies: ["RotatorTestSupport", "InventoryStore", "RotatorCore"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: [
+                "PostgresInventory",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/PostgresTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PostgresInventoryTests",
             dependencies: [
                 "PostgresInventory", "InventoryStore", "InventoryCopy", "RotatorCore", "RotatorTestSupport",
+                "PostgresTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -172,7 +185,9 @@ let package = Package(
         ),
         .testTarget(
             name: "TokenSinksTests",
-            dependencies: ["RotatorTestSupport", "TokenSinks", "RotatorCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "RotatorTestSupport", "TokenSinks", "RotatorCore", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -189,7 +204,8 @@ let package = Package(
         ),
         .testTarget(
             name: "JenkinsAPITests",
-            dependencies: ["RotatorTestSupport", 
+            dependencies: [
+                "RotatorTestSupport",
                 "JenkinsAPI", "JenkinsSimulator", "RotatorCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 "JenkinsTestSupport",
@@ -217,6 +233,7 @@ let package = Package(
             name: "RotatorCLITests",
             dependencies: [
                 "RotatorCLI", "RotatorCore", "InventoryStore", "JenkinsSimulator", "JenkinsAPI", "JenkinsTestSupport",
+                "PostgresInventory", "PostgresTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -20,7 +20,7 @@ extension Inventory {
     /// until the whole import commits).
     public func importTokens(
         _ tokens: [ImportedToken], source: String? = nil, addedAt: Date = Date(), events: [InventoryEvent] = [],
-        progress: ((Int) -> Void)? = nil
+        progress: (@Sendable (Int) -> Void)? = nil
     ) throws {
         try write("importing \(tokens.count) tokens") { db in
             for (index, imported) in tokens.enumerated() {

@@ -26,7 +26,7 @@ extension PostgresInventory {
             case .tokens:
                 [
                     "id", "controller", "user", "name", "uuid", "created", "state", "fingerprint", "replaced_by",
-                    "revoke_after", "revoked_at", "last_rotated", "added_at",
+                    "revoke_after", "revoked_at", "last_rotated", "added_at", "use_count", "last_used",
                 ]
             }
         }
@@ -35,7 +35,7 @@ extension PostgresInventory {
         var instantColumns: Set<String> {
             [
                 "started", "finished", "as_of", "updated", "at", "created", "revoke_after", "revoked_at",
-                "last_rotated", "added_at",
+                "last_rotated", "added_at", "last_used",
             ]
         }
     }

@@ -1,7 +1,12 @@
 import Foundation
 import RotatorCore
 
-extension PostgresInventory: TokenInventory {}
+extension PostgresInventory: InventoryDatabase {
+    /// The inventory itself: each write is its own transaction (the server groups concurrent commits).
+    public func rotationJournal() -> any RotationJournal { self }
+
+    public var claims: (any TokenClaims)? { self }
+}
 
 /// The rotation journal over PostgreSQL: each write is one transaction, committed before it returns. Concurrent
 /// rotations write over several connections at once; the server groups their commits itself.

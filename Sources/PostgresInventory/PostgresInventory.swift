@@ -30,10 +30,11 @@ public final class PostgresInventory: Sendable {
     }
 
     /// Connects to the database at `url`, checks it is reachable, and migrates it (creating the schema in an empty
-    /// database). Refuses a database migrated by a newer token-rotator before changing anything.
+    /// database). Refuses a database migrated by a newer token-rotator before changing anything. With `migrating`
+    /// false (the read-only commands, SPEC §8.2) it applies nothing and refuses a schema that is not current.
     public static func open(
         url: PostgresConnectionURL, environment: [String: String] = ProcessInfo.processInfo.environment,
-        maximumConnections: Int = defaultMaximumConnections, logger: Logger? = nil
+        maximumConnections: Int = defaultMaximumConnections, migrating: Bool = true, logger: Logger? = nil
     ) async throws -> PostgresInventory {
         let configuration = try url.clientConfiguration(
             environment: environment, maximumConnections: maximumConnections)
@@ -43,7 +44,7 @@ public final class PostgresInventory: Sendable {
             location: url.description, client: PostgresClient(configuration: configuration, backgroundLogger: logger),
             logger: logger)
         do {
-            try await inventory.migrate()
+            if migrating { try await inventory.migrate() } else { try await inventory.requireCurrentSchema() }
         } catch {
             await inventory.close()
             throw error
@@ -77,11 +78,11 @@ public final class PostgresInventory: Sendable {
     /// Parses `url` (`postgresql://…`) and opens it.
     public static func open(
         url text: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-        maximumConnections: Int = defaultMaximumConnections, logger: Logger? = nil
+        maximumConnections: Int = defaultMaximumConnections, migrating: Bool = true, logger: Logger? = nil
     ) async throws -> PostgresInventory {
         try await open(
             url: PostgresConnectionURL(parsing: text, environment: environment), environment: environment,
-            maximumConnections: maximumConnections, logger: logger)
+            maximumConnections: maximumConnections, migrating: migrating, logger: logger)
     }
 
     /// Closes the connections. Later calls fail.

@@ -10,6 +10,8 @@ public enum PostgresInventoryError: Error, Equatable, CustomStringConvertible {
     case tlsFile(url: String, key: String, path: String, detail: String)
     /// The server could not be reached or refused the connection (address, TLS, authentication).
     case unreachable(location: String, detail: String)
+    /// A read-only command found migrations pending (or no schema at all) and applies none itself.
+    case schemaOutdated(location: String, pending: [String])
     /// The database was migrated by a newer token-rotator: it has a migration this binary does not know.
     case schemaTooNew(location: String, migration: String)
     /// A token with this uuid is already in the inventory.
@@ -34,6 +36,10 @@ public enum PostgresInventoryError: Error, Equatable, CustomStringConvertible {
         case .unreachable(let location, let detail):
             return "inventory \(location): cannot connect (\(detail)); check the host, port, sslmode, the role's "
                 + "password (PGPASSWORD or ~/.pgpass) and the server's pg_hba.conf"
+        case .schemaOutdated(let location, let pending):
+            return "inventory \(location): its schema is older than this token-rotator (pending: "
+                + "\(pending.joined(separator: ", "))); this command only reads and never migrates: run "
+                + "`token-rotator migrate` with this --db first"
         case .schemaTooNew(let location, let migration):
             return "inventory \(location): database schema is newer than this token-rotator: it has migration "
                 + "\(migration); upgrade token-rotator"

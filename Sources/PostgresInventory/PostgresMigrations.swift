@@ -12,7 +12,8 @@ enum PostgresMigrations {
 
     // Append one line per new file in migrations/postgresql/ (and one `.embedInCode` line in Package.swift).
     static let all: [Migration] = [
-        Migration(id: "0001_create_inventory", sql: PackageResources._001_create_inventory_sql)
+        Migration(id: "0001_create_inventory", sql: PackageResources._001_create_inventory_sql),
+        Migration(id: "0002_add_token_usage", sql: PackageResources._002_add_token_usage_sql),
     ]
 
     /// Serialises migrations between processes opening the same database at once (`pg_advisory_xact_lock`).
@@ -119,6 +120,20 @@ extension PostgresInventory {
             "reading applied migrations",
             "SELECT identifier FROM schema_migrations ORDER BY identifier")
         return try rows.map { try $0.decode(String.self) }
+    }
+
+    /// Refuses, before reading anything else, a database whose migrations differ from this binary's.
+    func requireCurrentSchema() async throws {
+        let known = Self.knownMigrations
+        let tableExists = try await rows(
+            "reading applied migrations", "SELECT to_regclass('schema_migrations') IS NOT NULL"
+        ).first?.decode(Bool.self)
+        let applied = tableExists == true ? try await appliedMigrations() : []
+        if let unknown = applied.last(where: { !known.contains($0) }) {
+            throw PostgresInventoryError.schemaTooNew(location: location, migration: unknown)
+        }
+        let pending = known.filter { !applied.contains($0) }
+        if !pending.isEmpty { throw PostgresInventoryError.schemaOutdated(location: location, pending: pending) }
     }
 
     /// Applies pending migrations in order, one transaction each, recording each id in the same transaction.

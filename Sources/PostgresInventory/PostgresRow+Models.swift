@@ -37,7 +37,7 @@ struct ColumnReader {
 extension InventoryToken {
     static let postgresColumns = """
         SELECT controller, "user", name, uuid, created, state, fingerprint, replaced_by, revoke_after, revoked_at, \
-        last_rotated FROM tokens
+        last_rotated, use_count, last_used FROM tokens
         """
 
     init(postgresRow row: PostgresRow, location: String) throws {
@@ -47,7 +47,8 @@ extension InventoryToken {
             uuid: try columns.next(), created: try columns.instant(),
             state: try columns.enumValue(table: "tokens", column: "state"), fingerprint: try columns.next(),
             replacedBy: try columns.next(), revokeAfter: try columns.optionalInstant(),
-            revokedAt: try columns.optionalInstant(), lastRotated: try columns.optionalInstant())
+            revokedAt: try columns.optionalInstant(), lastRotated: try columns.optionalInstant(),
+            useCount: try columns.next(Int32?.self).map(Int.init), lastUsed: try columns.optionalInstant())
     }
 
     /// A short identity for messages: `controller/user/name`.

@@ -1,5 +1,6 @@
 import Foundation
 @_spi(Testing) import PostgresInventory
+import PostgresTestSupport
 import RotatorCore
 import RotatorTestSupport
 import Testing

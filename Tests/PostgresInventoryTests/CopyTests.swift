@@ -2,6 +2,7 @@ import Foundation
 import InventoryCopy
 @_spi(Testing) import InventoryStore
 @_spi(Testing) import PostgresInventory
+import PostgresTestSupport
 import RotatorCore
 import RotatorTestSupport
 import Testing

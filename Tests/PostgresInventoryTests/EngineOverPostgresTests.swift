@@ -2,6 +2,7 @@ import Foundation
 import Logging
 @_spi(Testing) import PostgresInventory
 import PostgresNIO
+import PostgresTestSupport
 import RotatorCore
 import RotatorTestSupport
 import Testing
@@ -319,5 +320,9 @@ struct ProcessView: TokenInventory, RotationJournal, TokenClaims {
     func releaseClaims(runID: Int64) async throws {
         try alive()
         try await inventory.releaseClaims(runID: runID)
+    }
+    func claimHolder(uuid: String) async throws -> Int64? {
+        try alive()
+        return try await inventory.claimHolder(uuid: uuid)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 @_spi(Testing) import InventoryStore
 @_spi(Testing) import PostgresInventory
+import PostgresTestSupport
 import RotatorCore
 import RotatorTestSupport
 import Testing

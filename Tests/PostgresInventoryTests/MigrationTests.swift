@@ -1,6 +1,7 @@
 import Foundation
 @_spi(Testing) import PostgresInventory
 import PostgresNIO
+import PostgresTestSupport
 import RotatorTestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 @_spi(Testing) import PostgresInventory
 import PostgresNIO
+import PostgresTestSupport
 import Testing
 
 /// `sslmode` as docs/deployment.md describes it, against the test cluster with TLS turned on.

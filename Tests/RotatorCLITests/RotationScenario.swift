@@ -47,9 +47,10 @@ struct RotationScenario {
         auth: Auth = .password, seeds: [Seed] = [Seed(user: "alice", name: "ci", ageDays: 120)],
         adminCanGenerate: Bool = true, jenkinsVersion: String = "2.555.1", faults: [String] = [],
         extraPolicy: String = "", grace: String = "0s", deliver: String? = nil, timeout: String = "10s",
-        credentials: [SimulatedCredential] = []
+        credentials: [SimulatedCredential] = [], inventory: String? = nil
     ) async throws -> RotationScenario {
         let world = try TestWorld()
+        world.inventoryArgument = inventory
         let now = Date()
         var tokens: [Token] = []
         var users = [
@@ -148,6 +149,26 @@ struct RotationScenario {
     }
 
     /// Fails the test if any secret of the scenario appears in the outputs, the database or its WAL.
+    /// Runs `rotate --format json` where exactly `token` is due and checks the swap on Jenkins: its
+    /// successor authenticates, it no longer does, and it is the user's only token.
+    func rotateExpectingOne(
+        _ token: Token, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> (outcome: TestWorld.Outcome, document: [String: Any], newUUID: String, newValue: String) {
+        let outcome = await world.run(["rotate", "--format", "json"])
+        #expect(outcome.status == 0, "\(outcome.stderr)", sourceLocation: sourceLocation)
+        let document = try #require(try decodeJSON(outcome.stdout) as? [String: Any], sourceLocation: sourceLocation)
+        #expect(document["rotated"] as? Int == 1, sourceLocation: sourceLocation)
+        let results = try #require(document["results"] as? [[String: Any]], sourceLocation: sourceLocation)
+        #expect(results.count == 1, sourceLocation: sourceLocation)
+        let newUUID = try #require(results.first?["new_uuid"] as? String, sourceLocation: sourceLocation)
+        let newValue = try #require(sinkValue(token), sourceLocation: sourceLocation)
+        #expect(newValue != token.value, sourceLocation: sourceLocation)
+        #expect(try await authenticates(newValue, as: token.user), sourceLocation: sourceLocation)
+        #expect(try await !authenticates(token.value, as: token.user), sourceLocation: sourceLocation)
+        #expect(await jenkinsTokens(of: token.user).map(\.uuid) == [newUUID], sourceLocation: sourceLocation)
+        return (outcome, document, newUUID, newValue)
+    }
+
     func expectNoSecretLeaks(_ outputs: [TestWorld.Outcome], extra: [String] = []) throws {
         var haystacks = outputs.flatMap { [$0.stdout, $0.stderr] }
         for suffix in ["", "-wal", "-shm"] {

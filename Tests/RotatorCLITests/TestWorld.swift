@@ -32,6 +32,8 @@ final class TestWorld: @unchecked Sendable {
     }
 
     var database: String { folder + "/inventory.sqlite" }
+    /// What `--db` names: the SQLite file ``database`` unless a test points it at a PostgreSQL URL.
+    var inventoryArgument: String?
     var policyPath: String { folder + "/policy.yml" }
 
     func path(_ relative: String) -> String { folder + "/" + relative }
@@ -57,7 +59,7 @@ final class TestWorld: @unchecked Sendable {
             stderrIsTerminal: stderrIsTerminal)
         let input = standardInput
         env.readStandardInput = { input }
-        let paths = withPaths ? ["--db", database, "--policy", policyPath] : []
+        let paths = withPaths ? ["--db", inventoryArgument ?? database, "--policy", policyPath] : []
         let status = await TokenRotatorMain.execute(arguments + paths, in: env)
         return Outcome(status: status, stdout: stdout.text, stderr: stderr.text)
     }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import InventoryStore
 import RotatorCore
 
 extension RotatorCommand {
@@ -43,26 +42,29 @@ struct AuditPrinter {
 
     func run(_ env: CommandEnvironment) async throws -> ExitStatus {
         let policy = try global.loadPolicy(env)
-        let inventory = try global.readOnlyInventory(env)
-        let planner = Planner(
-            policy: policy, asOf: global.now(env), filter: filter, max: max, force: force,
-            unfinished: try inventory.unfinishedRotations())
-        let selected = try await planner.selectOldestFirst { body in try inventory.forEachActiveTokenOldestFirst(body) }
-        let writer = RowWriter<AuditRow>(format: format, output: env.stdout)
-        var counts: [PlanAction: Int] = [:]
-        var overdue = 0
-        try inventory.forEachToken(includeRevoked: false) { token in
-            guard let entry = planner.entry(for: token, selected: selected) else { return }
-            writer.write(AuditRow(entry))
-            counts[entry.action, default: 0] += 1
-            if entry.assessment.isManaged && entry.assessment.overdue { overdue += 1 }
+        return try await global.withReadOnlyInventory(env) { inventory in
+            let planner = Planner(
+                policy: policy, asOf: global.now(env), filter: filter, max: max, force: force,
+                unfinished: try await inventory.unfinishedRotations())
+            let selected = try await planner.selectOldestFirst { body in
+                try await inventory.forEachActiveTokenOldestFirst(body)
+            }
+            let writer = RowWriter<AuditRow>(format: format, output: env.stdout)
+            var counts: [PlanAction: Int] = [:]
+            var overdue = 0
+            try await inventory.forEachToken(includeRevoked: false) { token in
+                guard let entry = planner.entry(for: token, selected: selected) else { return }
+                writer.write(AuditRow(entry))
+                counts[entry.action, default: 0] += 1
+                if entry.assessment.isManaged && entry.assessment.overdue { overdue += 1 }
+            }
+            writer.finish()
+            if format == .table {
+                let total = counts.values.reduce(0, +)
+                let breakdown = PlanAction.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+                env.stdout.write("\(total) tokens: \(breakdown); \(overdue) overdue\n")
+            }
+            return overdue > 0 ? .overdue : .success
         }
-        writer.finish()
-        if format == .table {
-            let total = counts.values.reduce(0, +)
-            let breakdown = PlanAction.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
-            env.stdout.write("\(total) tokens: \(breakdown); \(overdue) overdue\n")
-        }
-        return overdue > 0 ? .overdue : .success
     }
 }

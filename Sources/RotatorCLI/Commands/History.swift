@@ -1,5 +1,4 @@
 import ArgumentParser
-import InventoryStore
 import RotatorCore
 
 extension RotatorCommand {
@@ -29,10 +28,12 @@ extension RotatorCommand {
         }
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
-            let inventory = try global.readOnlyInventory(env)
             let cutoff = since.flatMap(TimeSpan.init(parsing:)).map { global.now(env) - $0 }
+            let rotations = try await global.withReadOnlyInventory(env) { inventory in
+                try await inventory.history(since: cutoff, tokenUUID: token?.lowercased(), limit: nil)
+            }
             let writer = RowWriter<HistoryRow>(format: output.format, output: env.stdout)
-            for rotation in try inventory.history(since: cutoff, tokenUUID: token?.lowercased()) {
+            for rotation in rotations {
                 writer.write(HistoryRow(rotation))
             }
             writer.finish()

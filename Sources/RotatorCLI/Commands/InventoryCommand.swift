@@ -8,7 +8,7 @@ extension RotatorCommand {
         static let configuration = CommandConfiguration(
             commandName: "inventory",
             abstract: "Register, list, discover and forget tokens in the inventory (only discover talks to Jenkins).",
-            subcommands: [Add.self, Import.self, List.self, Remove.self, Discover.self])
+            subcommands: [Add.self, Import.self, List.self, Remove.self, Discover.self, Copy.self])
     }
 }
 
@@ -40,18 +40,19 @@ extension RotatorCommand.InventoryCommand {
         }
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
-            let inventory = try Inventory.open(path: global.databasePath(env))
             let record = InventoryToken(
                 controller: controller, user: user, name: name, uuid: uuid.lowercased(),
                 created: Timestamp.parse(created)!)
             let now = global.now(env)
-            try inventory.add(
-                record, addedAt: now,
-                events: [
-                    InventoryEvent(
-                        at: now, controller: controller, user: user, name: name, uuid: record.uuid,
-                        kind: "token.added", message: "registered by inventory add")
-                ])
+            try await global.withWritableInventory(env) { inventory in
+                try await inventory.add(
+                    record, addedAt: now,
+                    events: [
+                        InventoryEvent(
+                            at: now, controller: controller, user: user, name: name, uuid: record.uuid,
+                            kind: "token.added", message: "registered by inventory add")
+                    ])
+            }
             env.stderr.write("added \(controller)/\(user)/\(name) (\(record.uuid))\n")
             return .success
         }
@@ -94,23 +95,24 @@ extension RotatorCommand.InventoryCommand {
             }
             let file = source
             let tokens = try InventoryImport.parse(text, fileName: file)
-            let inventory = try Inventory.open(path: global.databasePath(env))
             let now = global.now(env)
             let started = Date()
-            let line = env.stderrIsTerminal ? ProgressLine(output: env.stderr) : nil
-            try inventory.importTokens(
-                tokens, source: file, addedAt: now,
-                events: [
-                    InventoryEvent(at: now, kind: "tokens.imported", message: "\(tokens.count) tokens from \(file)")
-                ],
-                progress: line.map { line in
-                    { done in
-                        line.draw(
-                            RunProgress(
-                                done: done, total: tokens.count, failures: 0,
-                                elapsed: Date().timeIntervalSince(started)))
-                    }
-                })
+            let total = tokens.count
+            var progress: (@Sendable (Int) -> Void)?
+            if env.stderrIsTerminal {
+                let line = ProgressLine(output: env.stderr)
+                progress = { done in
+                    line.draw(
+                        RunProgress(done: done, total: total, failures: 0, elapsed: Date().timeIntervalSince(started)))
+                }
+            }
+            try await global.withWritableInventory(env) { [progress] inventory in
+                try await inventory.importTokens(
+                    tokens, source: file, addedAt: now,
+                    events: [
+                        InventoryEvent(at: now, kind: "tokens.imported", message: "\(total) tokens from \(file)")
+                    ], progress: progress)
+            }
             env.stderr.write("imported \(tokens.count) tokens from \(file)\n")
             return .success
         }
@@ -130,13 +132,14 @@ extension RotatorCommand.InventoryCommand {
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
             let policy = try global.loadOptionalPolicy(env)
-            let inventory = try global.readOnlyInventory(env)
             let asOf = global.now(env)
             let filter = filters.filter
             let writer = RowWriter<TokenReportRow>(format: output.format, output: env.stdout)
-            try inventory.forEachToken(includeRevoked: true) { token in
-                guard filter.includes(token) else { return }
-                writer.write(TokenReportRow(TokenAssessment(token: token, policy: policy, asOf: asOf)))
+            try await global.withReadOnlyInventory(env) { inventory in
+                try await inventory.forEachToken(includeRevoked: true) { token in
+                    guard filter.includes(token) else { return }
+                    writer.write(TokenReportRow(TokenAssessment(token: token, policy: policy, asOf: asOf)))
+                }
             }
             writer.finish()
             return .success
@@ -151,19 +154,35 @@ extension RotatorCommand.InventoryCommand {
         @Option(help: "The token's uuid.") var uuid: String
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
-            // The run lock: a rotation in flight must never lose the token it is replacing.
-            let lock = try InventoryLock.acquire(forDatabaseAt: global.databasePath(env))
-            defer { lock.release() }
-            let inventory = try Inventory.open(path: global.databasePath(env))
-            guard let removed = try inventory.token(uuid: uuid) else {
-                throw InventoryError.unknownUUID(path: global.databasePath(env), uuid: uuid)
+            // The run lock (SQLite) or the token's claim (PostgreSQL): a rotation in flight must never lose the token
+            // it is replacing.
+            let location = global.inventoryLocation(env)
+            let lock = try location.acquireRunLock()
+            defer { lock?.release() }
+            let removed = try await location.openForWriting(env).closing { inventory in
+                try await remove(from: inventory, env)
             }
-            if let open = try inventory.unfinishedRotations().first(where: {
+            env.stderr.write(
+                "removed \(removed.controller)/\(removed.user)/\(removed.name) (\(removed.uuid)); "
+                    + "it was not revoked in Jenkins\n")
+            return .success
+        }
+
+        private func remove(from inventory: any InventoryDatabase, _ env: CommandEnvironment) async throws
+            -> InventoryToken
+        {
+            guard let removed = try await inventory.token(uuid: uuid) else {
+                throw CLIError.unknownUUID(inventory: inventory.location, uuid: uuid)
+            }
+            if let open = try await inventory.unfinishedRotations().first(where: {
                 $0.oldUUID == removed.uuid || $0.newUUID == removed.uuid
             }) {
                 throw CLIError.unfinishedRotation(uuid: removed.uuid, rotationID: open.id, step: open.step.rawValue)
             }
-            try inventory.remove(
+            if let claims = inventory.claims, let holder = try await claims.claimHolder(uuid: removed.uuid) {
+                throw CLIError.tokenClaimed(uuid: removed.uuid, runID: holder)
+            }
+            try await inventory.remove(
                 uuid: removed.uuid,
                 events: [
                     InventoryEvent(
@@ -171,10 +190,7 @@ extension RotatorCommand.InventoryCommand {
                         uuid: removed.uuid, kind: "token.removed",
                         message: "forgotten by inventory remove (not revoked)")
                 ])
-            env.stderr.write(
-                "removed \(removed.controller)/\(removed.user)/\(removed.name) (\(removed.uuid)); "
-                    + "it was not revoked in Jenkins\n")
-            return .success
+            return removed
         }
     }
 }

@@ -34,11 +34,17 @@ extension RotatorCommand.InventoryCommand {
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
             let policy = try global.loadPolicy(env)
-            let path = global.databasePath(env)
-            let lock = adopt ? try InventoryLock.acquire(forDatabaseAt: path) : nil
+            let location = global.inventoryLocation(env)
+            let lock = adopt ? try location.acquireRunLock() : nil
             defer { lock?.release() }
             // Without --adopt it only reads (SPEC §8.2): never created, migrated or locked.
-            let inventory = adopt ? try Inventory.open(path: path) : try global.readOnlyInventory(env)
+            let inventory = try await adopt ? location.openForWriting(env) : location.openReadOnly(env)
+            return try await inventory.closing { inventory in try await discover(policy: policy, inventory, env) }
+        }
+
+        private func discover(
+            policy: RotationPolicy, _ inventory: any InventoryDatabase, _ env: CommandEnvironment
+        ) async throws -> ExitStatus {
             let nameGlob = name.map(Glob.init)
             let wallClock = env.now()
             let (found, failures) = try await LiveJenkins.withControllers(
@@ -67,7 +73,7 @@ extension RotatorCommand.InventoryCommand {
                             found.append(
                                 DiscoveredToken(
                                     controller: controller, user: user, listed: listed, now: wallClock,
-                                    known: try inventory.isKnownToken(uuid: listed.uuid.lowercased())))
+                                    known: try await inventory.isKnownToken(uuid: listed.uuid.lowercased())))
                         }
                     } catch {
                         failures.append("\(controller)/\(user): \(error)")
@@ -86,7 +92,7 @@ extension RotatorCommand.InventoryCommand {
             }
             let unknown = found.filter { !$0.known }
             let now = global.now(env)
-            try inventory.importTokens(
+            try await inventory.importTokens(
                 unknown.enumerated().map {
                     ImportedToken(line: $0.offset + 1, record: $0.element.inventoryToken(now: wallClock))
                 },
@@ -95,7 +101,7 @@ extension RotatorCommand.InventoryCommand {
                     InventoryEvent(
                         at: now, controller: token.controller, user: token.user, name: token.name, uuid: token.uuid,
                         kind: "token.adopted", message: "adopted by inventory discover --adopt")
-                })
+                }, progress: nil)
             env.stderr.write("adopted \(unknown.count) token(s) from \(controller)\n")
             return .success
         }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import InventoryStore
 import Logging
 import RotatorCore
 
@@ -23,9 +22,14 @@ extension RotatorCommand {
         var printValue = false
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
-            let locked = try LockedInventory(global, env)
-            defer { locked.release() }
-            let (policy, inventory) = (locked.policy, locked.inventory)
+            try await LockedInventory.with(global, env) { locked in
+                try await issue(policy: locked.policy, inventory: locked.inventory, env)
+            }
+        }
+
+        private func issue(
+            policy: RotationPolicy, inventory: any InventoryDatabase, _ env: CommandEnvironment
+        ) async throws -> ExitStatus {
             // As `rotate` (SPEC §4.8): the first SIGTERM/SIGINT lets the token in flight finish and be recorded; a second
             // one kills the sink commands' process groups and exits at once.
             let logger = env.logger

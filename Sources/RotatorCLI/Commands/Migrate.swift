@@ -1,6 +1,6 @@
 import ArgumentParser
-import InventoryStore
 import Logging
+import RotatorCore
 
 extension RotatorCommand {
     struct Migrate: EnvironmentCommand {
@@ -11,8 +11,8 @@ extension RotatorCommand {
         @OptionGroup var global: GlobalOptions
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
-            let inventory = try Inventory.open(path: global.databasePath(env)) { env.logger.warning("\($0)") }
-            env.stdout.write("schema version: \(try inventory.schemaVersion)\n")
+            let version = try await global.withWritableInventory(env) { inventory in try await inventory.schemaVersion }
+            env.stdout.write("schema version: \(version)\n")
             return .success
         }
     }

@@ -36,16 +36,23 @@ extension RotatorCommand {
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
             let policy = try global.loadPolicy(env)
-            let path = global.databasePath(env)
+            let location = global.inventoryLocation(env)
             // Changes to tokens take the run lock, as rotate does; reading pages and recording usage do not.
-            let lock = revokeOrphans || forgetMissing ? try InventoryLock.acquire(forDatabaseAt: path) : nil
+            let lock = revokeOrphans || forgetMissing ? try location.acquireRunLock() : nil
             defer { lock?.release() }
             // SPEC §8.2: never create or migrate (exit 2 naming the path and `migrate`); it records usage, so it then
             // opens the current inventory for writing.
-            try global.readOnlyInventory(env).close()
-            let inventory = try Inventory.open(path: path)
-            let tokens = try inventory.tokens(includeRevoked: true)
-            let unfinished = try inventory.unfinishedRotations()
+            try await location.openReadOnly(env).close()
+            return try await location.openForWriting(env).closing { inventory in
+                try await reconcile(policy: policy, inventory, env)
+            }
+        }
+
+        private func reconcile(
+            policy: RotationPolicy, _ inventory: any InventoryDatabase, _ env: CommandEnvironment
+        ) async throws -> ExitStatus {
+            let tokens = try await inventory.tokens(includeRevoked: true)
+            let unfinished = try await inventory.unfinishedRotations()
             let userGlob = user.map(Glob.init)
             var usersByController: [String: Set<String>] = [:]
             for token in tokens where token.state != .revoked && (userGlob?.matches(token.user) ?? true) {
@@ -80,7 +87,7 @@ extension RotatorCommand {
 
         struct Context {
             var policy: RotationPolicy
-            var inventory: Inventory
+            var inventory: any InventoryDatabase
             var tokens: [InventoryToken]
             var unfinished: [JournalEntry]
             var now: Date
@@ -129,7 +136,7 @@ extension RotatorCommand {
             var findings = Reconciler.classify(
                 controller: id, user: user, listed: listed, inventoryTokens: userTokens, mintedNames: minted)
             let wallClock = context.env.now()
-            try context.inventory.recordUsage(
+            try await context.inventory.recordUsage(
                 findings.filter { $0.kind == .managed }.compactMap { finding in
                     finding.uuid.map { uuid in
                         TokenUsage(
@@ -151,7 +158,7 @@ extension RotatorCommand {
                         findings[index].error = "revoke failed: \(error)"
                     }
                 } else if finding.kind == .missing && forgetMissing {
-                    try context.inventory.markRevoked(
+                    try await context.inventory.markRevoked(
                         uuid: uuid, at: context.now,
                         events: [
                             InventoryEvent(
@@ -178,7 +185,7 @@ extension RotatorCommand {
                     }
                 }
                 for finding in findings where finding.action == .revoked {
-                    _ = try context.inventory.appendEvent(
+                    _ = try await context.inventory.appendEvent(
                         InventoryEvent(
                             at: context.now, controller: id, user: user, name: finding.name, uuid: finding.uuid,
                             kind: "reconcile.orphan_revoked",

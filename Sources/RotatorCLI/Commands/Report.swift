@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import InventoryStore
 import RotatorCore
 
 extension RotatorCommand {
@@ -48,47 +47,48 @@ extension RotatorCommand {
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
             let policy = try global.loadOptionalPolicy(env)
-            let inventory = try global.readOnlyInventory(env)
-            let asOf = global.now(env)
-            let minimumAge = olderThan.flatMap(TimeSpan.init(parsing:))
-            let destination: any TextOutput = output == nil ? env.stdout : BufferOutput()
-            var overdue = 0
-            let include: (TokenAssessment) -> Bool = { assessment in
-                if let minimumAge, assessment.age <= minimumAge { return false }
-                if assessment.isManaged && assessment.overdue && assessment.token.state != .revoked { overdue += 1 }
-                return true
-            }
-            switch format {
-            case .table, .json, .csv:
-                let writer = RowWriter<TokenReportRow>(
-                    format: RowFormat(rawValue: format.rawValue)!, output: destination)
-                try inventory.forEachToken(includeRevoked: all) { token in
-                    let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
-                    if include(assessment) { writer.write(TokenReportRow(assessment)) }
+            return try await global.withReadOnlyInventory(env) { inventory in
+                let asOf = global.now(env)
+                let minimumAge = olderThan.flatMap(TimeSpan.init(parsing:))
+                let destination: any TextOutput = output == nil ? env.stdout : BufferOutput()
+                var overdue = 0
+                let include: (TokenAssessment) -> Bool = { assessment in
+                    if let minimumAge, assessment.age <= minimumAge { return false }
+                    if assessment.isManaged && assessment.overdue && assessment.token.state != .revoked { overdue += 1 }
+                    return true
                 }
-                writer.finish()
-            case .prometheus:
-                var report = PrometheusReport(
-                    controllers: policy?.controllers.map(\.id) ?? [], hasPolicy: policy != nil, summary: summary,
-                    asOf: asOf)
-                try inventory.forEachToken(includeRevoked: true) { token in
-                    let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
-                    if include(assessment) { report.add(assessment) }
+                switch format {
+                case .table, .json, .csv:
+                    let writer = RowWriter<TokenReportRow>(
+                        format: RowFormat(rawValue: format.rawValue)!, output: destination)
+                    try await inventory.forEachToken(includeRevoked: all) { token in
+                        let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
+                        if include(assessment) { writer.write(TokenReportRow(assessment)) }
+                    }
+                    writer.finish()
+                case .prometheus:
+                    var report = PrometheusReport(
+                        controllers: policy?.controllers.map(\.id) ?? [], hasPolicy: policy != nil, summary: summary,
+                        asOf: asOf)
+                    try await inventory.forEachToken(includeRevoked: true) { token in
+                        let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
+                        if include(assessment) { report.add(assessment) }
+                    }
+                    destination.write(report.render())
+                case .html:
+                    var report = HTMLReport(asOf: asOf, source: policy?.source ?? inventory.location)
+                    try await inventory.forEachToken(includeRevoked: all) { token in
+                        let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
+                        if include(assessment) { report.add(assessment) }
+                    }
+                    destination.write(report.render())
                 }
-                destination.write(report.render())
-            case .html:
-                var report = HTMLReport(asOf: asOf, source: policy?.source ?? inventory.path)
-                try inventory.forEachToken(includeRevoked: all) { token in
-                    let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
-                    if include(assessment) { report.add(assessment) }
+                destination.flush()
+                if let output, let buffer = destination as? BufferOutput {
+                    try AtomicFile.write(buffer.text, to: output)
                 }
-                destination.write(report.render())
+                return overdue > 0 ? .overdue : .success
             }
-            destination.flush()
-            if let output, let buffer = destination as? BufferOutput {
-                try AtomicFile.write(buffer.text, to: output)
-            }
-            return overdue > 0 ? .overdue : .success
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import InventoryStore
 import Logging
 import RotatorCore
 
@@ -14,22 +13,34 @@ extension RotatorCommand {
         @Option(help: "The token's uuid.") var uuid: String
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
-            let locked = try LockedInventory(global, env)
-            defer { locked.release() }
-            let (policy, inventory) = (locked.policy, locked.inventory)
+            try await LockedInventory.with(global, env) { locked in
+                try await revoke(policy: locked.policy, inventory: locked.inventory, env)
+            }
+        }
+
+        private func revoke(
+            policy: RotationPolicy, inventory: any InventoryDatabase, _ env: CommandEnvironment
+        ) async throws -> ExitStatus {
             // As `rotate` (SPEC §4.8): the first SIGTERM/SIGINT lets the token in flight finish and be recorded; a second
             // one kills the sink commands' process groups and exits at once.
             let logger = env.logger
             InterruptFlag.shared.install { signal in
                 logger.warning("signal \(signal): finishing the token in flight, then exiting")
             }
-            guard let token = try inventory.token(uuid: uuid.lowercased()) else {
-                throw InventoryError.unknownUUID(path: inventory.path, uuid: uuid)
+            guard let token = try await inventory.token(uuid: uuid.lowercased()) else {
+                throw CLIError.unknownUUID(inventory: inventory.location, uuid: uuid)
             }
             let context = RotationContext.live(policy: policy, inventory: inventory, global: global, env: env)
             let summary = try await LiveJenkins.withConnections(policy: policy, ids: [token.controller], env: env) {
                 connections in
                 try await context.inRun(mode: "revoke") { context in
+                    // A shared inventory: another rotator working on this token right now keeps it.
+                    if let claims = context.claims, let runID = context.runID,
+                        try await !claims.claim(uuid: token.uuid, runID: runID, lease: context.claimLease)
+                    {
+                        throw CLIError.tokenClaimed(
+                            uuid: token.uuid, runID: try await claims.claimHolder(uuid: token.uuid))
+                    }
                     let result = try await TokenRevocation(
                         context: context, connection: connections[token.controller]!
                     ).revoke(token)

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import InventoryStore
 import Logging
 import RotatorCore
 import TokenSinks
@@ -53,9 +52,14 @@ extension RotatorCommand {
                 ).run(env)
             }
             if let metricsFile { try RunMetrics.requireWritableFolder(of: metricsFile) }
-            let locked = try LockedInventory(global, env)
-            defer { locked.release() }
-            let (policy, inventory) = (locked.policy, locked.inventory)
+            return try await LockedInventory.with(global, env) { locked in
+                try await rotate(policy: locked.policy, inventory: locked.inventory, env)
+            }
+        }
+
+        private func rotate(
+            policy: RotationPolicy, inventory: any InventoryDatabase, _ env: CommandEnvironment
+        ) async throws -> ExitStatus {
             let interrupt = InterruptFlag.shared
             let logger = env.logger
             interrupt.install { signal in
@@ -81,7 +85,7 @@ extension RotatorCommand {
             guard let metricsFile else { return status }
             let metrics = RunMetrics(
                 summary: summary, inventory: inventory, duration: Date().timeIntervalSince(started), exitCode: status)
-            return metrics.write(to: metricsFile, logger: env.logger) ? status : .tokenFailures
+            return await metrics.write(to: metricsFile, logger: env.logger) ? status : .tokenFailures
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import InventoryStore
 import Logging
 import RotatorCore
 
@@ -13,18 +12,20 @@ import RotatorCore
 /// collector never reads half a file. Alert on `time() - token_rotator_last_success_timestamp_seconds`.
 struct RunMetrics {
     var summary: RunSummary
-    var inventory: Inventory
+    var inventory: any InventoryDatabase
     var duration: TimeInterval
     /// The exit code the run ends with (0 or 1): a file that cannot be written turns a 0 into a 1.
     var exitCode: ExitStatus
 
-    func render() throws -> String {
+    func render() async throws -> String {
         let finished = Date()
         let lastSuccess: Date? =
             summary.hasFailures
-            ? try inventory.lastRuns(limit: 1_000).first { $0.mode == "rotate" && $0.exitCode == 0 }?.finished
+            ? try await inventory.lastRuns(limit: 1_000).first { $0.mode == "rotate" && $0.exitCode == 0 }?.finished
             : finished
-        let uncertain = try inventory.unfinishedRotations().filter { $0.step == .uncertain || $0.step == .generating }
+        let uncertain = try await inventory.unfinishedRotations().filter {
+            $0.step == .uncertain || $0.step == .generating
+        }
         var text = PrometheusText()
         text.metric(
             "token_rotator_last_run_timestamp_seconds", type: "gauge",
@@ -58,9 +59,9 @@ struct RunMetrics {
 
     /// Writes the file; on failure logs why and returns false. Tokens have changed by then, so the caller exits 1
     /// (SPEC §8.2), never 2.
-    func write(to path: String, logger: Logger) -> Bool {
+    func write(to path: String, logger: Logger) async -> Bool {
         do {
-            try AtomicFile.write(try render(), to: path)
+            try AtomicFile.write(try await render(), to: path)
             return true
         } catch {
             logger.error(

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import InventoryStore
 import Logging
 import RotatorCore
 
@@ -10,8 +9,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The SQLite inventory; created (mode 0600) and migrated on first use by the commands that write it.",
-            discussion: "Default: $TOKEN_ROTATOR_DB, else ./token-inventory.sqlite", valueName: "path"))
+            "The inventory: an SQLite file, created (mode 0600) and migrated on first use by the commands that write "
+                + "it, or a postgresql:// URL (no password in it) of an inventory several rotators share.",
+            discussion: "Default: $TOKEN_ROTATOR_DB, else ./token-inventory.sqlite", valueName: "path|url"))
     var db: String?
 
     @Option(
@@ -52,10 +52,24 @@ struct GlobalOptions: ParsableArguments {
         db ?? env.variables["TOKEN_ROTATOR_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "./token-inventory.sqlite"
     }
 
-    /// The inventory of a read-only command (SPEC §8.2): never created, migrated or locked; exit 2 naming the
-    /// path and `migrate` when it is missing or its schema is older than this binary.
-    func readOnlyInventory(_ env: CommandEnvironment) throws -> Inventory {
-        try Inventory.openReadOnly(path: databasePath(env))
+    /// The SQLite file or PostgreSQL database `--db` names.
+    func inventoryLocation(_ env: CommandEnvironment) -> InventoryLocation {
+        InventoryLocation(databasePath(env))
+    }
+
+    /// Runs `body` with the inventory of a read-only command (SPEC §8.2): never created, migrated or locked; exit 2
+    /// naming it and `migrate` when it is missing or its schema is older than this binary.
+    func withReadOnlyInventory<T>(
+        _ env: CommandEnvironment, _ body: (any InventoryDatabase) async throws -> T
+    ) async throws -> T {
+        try await inventoryLocation(env).openReadOnly(env).closing(body)
+    }
+
+    /// Runs `body` with the inventory of a command that writes it (created and migrated if need be).
+    func withWritableInventory<T>(
+        _ env: CommandEnvironment, _ body: (any InventoryDatabase) async throws -> T
+    ) async throws -> T {
+        try await inventoryLocation(env).openForWriting(env).closing(body)
     }
 
     /// The policy path and whether the user asked for it (flag or environment) rather than the default.

@@ -4,21 +4,23 @@ import InventoryStore
 import Logging
 import RotatorCore
 
-/// What every command that changes tokens starts from: the policy, the inventory's run lock (exit 3 when
-/// another run holds it), and the inventory itself. The lock is held until ``release()`` or deinit.
+/// What every command that changes tokens starts from: the policy, the inventory's run lock (SQLite: exit 3 when
+/// another run holds it; a shared PostgreSQL inventory has claims instead), and the inventory itself.
 struct LockedInventory {
     var policy: RotationPolicy
-    var lock: InventoryLock
-    var inventory: Inventory
+    var inventory: any InventoryDatabase
 
-    init(_ global: GlobalOptions, _ env: CommandEnvironment) throws {
-        policy = try global.loadPolicy(env)
-        let path = global.databasePath(env)
-        lock = try InventoryLock.acquire(forDatabaseAt: path)
-        inventory = try Inventory.open(path: path) { env.logger.warning("\($0)") }
-    }
-
-    func release() {
-        lock.release()
+    /// Loads the policy, takes the lock, opens the inventory, runs `body`, then closes the inventory and releases
+    /// the lock, whether or not `body` throws.
+    static func with<T>(
+        _ global: GlobalOptions, _ env: CommandEnvironment, _ body: (LockedInventory) async throws -> T
+    ) async throws -> T {
+        let policy = try global.loadPolicy(env)
+        let location = global.inventoryLocation(env)
+        let lock = try location.acquireRunLock()
+        defer { lock?.release() }
+        return try await location.openForWriting(env).closing { inventory in
+            try await body(LockedInventory(policy: policy, inventory: inventory))
+        }
     }
 }

@@ -1,17 +1,18 @@
 import Foundation
-import InventoryStore
 import RotatorCore
 import TokenSinks
 
 extension RotationContext {
-    /// The context of a live command that changes tokens (`rotate`, `issue`, `revoke`): the SQLite journal with
-    /// group commit, the policy's sinks, and the run's clock.
+    /// The context of a live command that changes tokens (`rotate`, `issue`, `revoke`): the inventory's journal
+    /// (SQLite's with group commit), its claims when rotators share it, the policy's sinks, and the run's clock.
     static func live(
-        policy: RotationPolicy, inventory: Inventory, global: GlobalOptions, env: CommandEnvironment
+        policy: RotationPolicy, inventory: any InventoryDatabase, global: GlobalOptions, env: CommandEnvironment
     ) -> RotationContext {
-        RotationContext(
-            policy: policy, inventory: inventory, journal: GroupCommitJournal(inventory: inventory),
+        var context = RotationContext(
+            policy: policy, inventory: inventory, journal: inventory.rotationJournal(),
             sinks: SinkFactory.live(policy: policy, env: env), now: global.clock(env), logger: env.logger)
+        context.claims = inventory.claims
+        return context
     }
 }
 

@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import Foundation
-import InventoryStore
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -17,14 +16,15 @@ enum RunNotifier {
     /// The hook at the end of `rotate`: builds the notification (counting overdue tokens only when `overdue` is
     /// one of the events) and sends it.
     static func send(
-        _ summary: RunSummary, exitCode: ExitStatus, policy: RotationPolicy, inventory: Inventory, asOf: Date,
+        _ summary: RunSummary, exitCode: ExitStatus, policy: RotationPolicy, inventory: any InventoryDatabase,
+        asOf: Date,
         env: CommandEnvironment
     ) async {
         guard let config = policy.notify else { return }
         var overdue = 0
         if config.on.contains(.overdue) {
             do {
-                try inventory.forEachToken(includeRevoked: false) { token in
+                try await inventory.forEachToken(includeRevoked: false) { token in
                     let assessment = TokenAssessment(token: token, policy: policy, asOf: asOf)
                     if assessment.isManaged && assessment.overdue { overdue += 1 }
                 }

@@ -10,4 +10,8 @@ public protocol TokenClaims: Sendable {
 
     /// Releases every claim of `runID` (at the end of a run).
     func releaseClaims(runID: Int64) async throws
+
+    /// The run whose claim on the token has not expired, or nil: commands that change a token outside a run's plan
+    /// (`inventory remove`) leave a claimed one alone.
+    func claimHolder(uuid: String) async throws -> Int64?
 }

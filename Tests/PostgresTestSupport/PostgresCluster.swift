@@ -3,7 +3,6 @@ import Logging
 import PostgresInventory
 import PostgresNIO
 import Synchronization
-import Testing
 
 /// A throwaway PostgreSQL cluster for the tests: `initdb` into a temporary folder, `pg_ctl start` on a free loopback
 /// port (the socket in that folder too, `fsync=off`), one per test process, started lazily by the first test that
@@ -13,15 +12,15 @@ import Testing
 /// `/usr/lib/postgresql/*/bin`, else `PATH`. Without them every test that needs a database FAILS, saying what to
 /// install: a missing server must never look like a passing suite. As root (CI, these machines) the server runs as
 /// the `postgres` user (initdb refuses root), through `runuser`.
-final class PostgresCluster: Sendable {
-    let folder: String
-    let port: Int
+public final class PostgresCluster: Sendable {
+    public let folder: String
+    public let port: Int
     private let bin: String
     private let runAs: String?
     private let counter = Mutex(0)
 
     /// The cluster of this test process, started on first use; a failure to start is reported to every test.
-    static func shared() async throws -> PostgresCluster {
+    public static func shared() async throws -> PostgresCluster {
         try await sharedCluster.value
     }
 
@@ -37,7 +36,7 @@ final class PostgresCluster: Sendable {
     /// Runs blocking work (initdb, pg_ctl, openssl: seconds of waiting in waitpid) on a thread of its own. On
     /// Swift's cooperative pool (two threads on a two-core machine) it would stall every other test of the process,
     /// timing-sensitive ones included.
-    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    public static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
         }
@@ -51,7 +50,7 @@ final class PostgresCluster: Sendable {
     }
 
     /// The URL of a new, empty database on this cluster (as the superuser `postgres`, trust authentication).
-    func makeDatabase() async throws -> String {
+    public func makeDatabase() async throws -> String {
         let number = counter.withLock { count in
             count += 1
             return count
@@ -63,12 +62,12 @@ final class PostgresCluster: Sendable {
         return url(database: name)
     }
 
-    func url(database: String, user: String = "postgres") -> String {
+    public func url(database: String, user: String = "postgres") -> String {
         "postgresql://\(user)@127.0.0.1:\(port)/\(database)?sslmode=disable"
     }
 
     /// Runs `body` on a connection to `database` as the superuser.
-    func withAdminConnection<T>(
+    public func withAdminConnection<T>(
         database: String = "postgres", _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
         let configuration = PostgresConnection.Configuration(
@@ -86,7 +85,7 @@ final class PostgresCluster: Sendable {
     }
 
     /// Makes `role` authenticate with its password (SCRAM) over TCP; every other role keeps trust.
-    func requirePasswords(for role: String) async throws {
+    public func requirePasswords(for role: String) async throws {
         let file = folder + "/data/pg_hba.conf"
         try hbaLock.withLock { _ in
             let text = try String(contentsOfFile: file, encoding: .utf8)
@@ -107,15 +106,15 @@ final class PostgresCluster: Sendable {
 
     /// Turns TLS on (once): a throwaway CA, and a server certificate it signed for `localhost` and 127.0.0.1.
     /// Returns the CA certificate's path. Connections with `sslmode=disable` go on as before.
-    func enableTLS() async throws -> TLSFiles {
+    public func enableTLS() async throws -> TLSFiles {
         try await tls.value
     }
 
-    struct TLSFiles: Sendable {
+    public struct TLSFiles: Sendable {
         /// The CA that signed the server's certificate.
-        var authority: String
+        public var authority: String
         /// Another CA, which signed nothing the server holds.
-        var stranger: String
+        public var stranger: String
     }
 
     private var tls: Task<TLSFiles, any Error> {
@@ -182,17 +181,17 @@ final class PostgresCluster: Sendable {
     }
 
     /// Opens a fresh, migrated inventory in a new database.
-    static func freshInventory() async throws -> PostgresInventory {
+    public static func freshInventory() async throws -> PostgresInventory {
         let cluster = try await shared()
         return try await PostgresInventory.open(url: try await cluster.makeDatabase(), environment: [:])
     }
 
-    static let logger = Logger(label: "postgres-cluster", factory: { _ in SwiftLogNoOpLogHandler() })
+    public static let logger = Logger(label: "postgres-cluster", factory: { _ in SwiftLogNoOpLogHandler() })
 
     // MARK: - Starting and stopping
 
-    struct StartFailure: Error, CustomStringConvertible {
-        var description: String
+    public struct StartFailure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     private static func start() throws -> PostgresCluster {
@@ -296,7 +295,7 @@ final class PostgresCluster: Sendable {
     /// Runs a server tool to completion (as `user` through runuser when given). Its output goes to a file, not a
     /// pipe (the server that `pg_ctl start` leaves running would hold a pipe open), quoted when the tool fails.
     /// posix_spawn and waitpid rather than Foundation's Process, whose exit monitoring missed runuser's exit here.
-    static func run(_ tool: String, _ arguments: [String], as user: String?) throws {
+    public static func run(_ tool: String, _ arguments: [String], as user: String?) throws {
         // `env -C /`: the server does not inherit the test's working folder, which the postgres user may not be able
         // to enter.
         let argv =
