@@ -196,4 +196,28 @@ struct InventoryBackendCommandTests {
         #expect(rows.map { $0["uuid"] as? String } == [alice.uuid])
         #expect(rows.first?["state"] as? String == "revoked")
     }
+
+    @Test("revoke and inventory remove leave a token another rotator has claimed alone (exit 2, nothing changed)")
+    func claimedTokenIsLeftAlone() async throws {
+        let url = try await PostgresCluster.shared().makeDatabase()
+        let scenario = try await RotationScenario.make(
+            seeds: [Seed(user: "alice", name: "ci", ageDays: 10)], inventory: url)
+        defer { Task { await scenario.stop() } }
+        let world = scenario.world
+        let alice = scenario.tokens[0]
+        let other = try await PostgresInventory.open(url: url, environment: [:])
+        let run = try await other.startRun(RunEntry(started: Date(), mode: "rotate"))
+        #expect(try await other.claim(uuid: alice.uuid, runID: run, lease: TimeSpan(seconds: 600)))
+        let before = await world.run(["inventory", "list", "--format", "json"])
+        for arguments in [["revoke", "--uuid", alice.uuid], ["inventory", "remove", "--uuid", alice.uuid]] {
+            let refused = await world.run(arguments)
+            #expect(refused.status == 2, "\(arguments): \(refused.stderr)")
+            #expect(refused.stderr.contains("claimed by run \(run)"), "\(refused.stderr)")
+        }
+        #expect(try await scenario.authenticates(alice.value, as: "alice"))
+        #expect(await world.run(["inventory", "list", "--format", "json"]).stdout == before.stdout)
+        try await other.releaseClaims(runID: run)
+        try await other.close()
+        #expect(await world.run(["revoke", "--uuid", alice.uuid]).status == 0)
+    }
 }

@@ -30,6 +30,10 @@ extension RotatorCommand {
             guard let token = try await inventory.token(uuid: uuid.lowercased()) else {
                 throw CLIError.unknownUUID(inventory: inventory.location, uuid: uuid)
             }
+            // Refused before a run starts (exit 2, nothing recorded); the claim inside the run closes the race.
+            if let holder = try await inventory.claims?.claimHolder(uuid: token.uuid) {
+                throw CLIError.tokenClaimed(uuid: token.uuid, runID: holder)
+            }
             let context = RotationContext.live(policy: policy, inventory: inventory, global: global, env: env)
             let summary = try await LiveJenkins.withConnections(policy: policy, ids: [token.controller], env: env) {
                 connections in
