@@ -154,7 +154,9 @@ struct InventoryBackendCommandTests {
 
         var fromSQLite: [String] = []
         var fromPostgres: [String] = []
-        for arguments in [["history", "--format", "json"], ["report", "--format", "json", "--all"]] {
+        // One instant for both, so that ages cannot differ by the second that passes between them.
+        let asOf = ["--as-of", Timestamp.format(Date())]
+        for arguments in [["history", "--format", "json"] + asOf, ["report", "--format", "json", "--all"] + asOf] {
             fromSQLite.append(await world.run(arguments).stdout)
             world.inventoryArgument = url
             fromPostgres.append(await world.run(arguments).stdout)
@@ -208,14 +210,15 @@ struct InventoryBackendCommandTests {
         let other = try await PostgresInventory.open(url: url, environment: [:])
         let run = try await other.startRun(RunEntry(started: Date(), mode: "rotate"))
         #expect(try await other.claim(uuid: alice.uuid, runID: run, lease: TimeSpan(seconds: 600)))
-        let before = await world.run(["inventory", "list", "--format", "json"])
+        let list = ["inventory", "list", "--format", "json", "--as-of", Timestamp.format(Date())]
+        let before = await world.run(list)
         for arguments in [["revoke", "--uuid", alice.uuid], ["inventory", "remove", "--uuid", alice.uuid]] {
             let refused = await world.run(arguments)
             #expect(refused.status == 2, "\(arguments): \(refused.stderr)")
             #expect(refused.stderr.contains("claimed by run \(run)"), "\(refused.stderr)")
         }
         #expect(try await scenario.authenticates(alice.value, as: "alice"))
-        #expect(await world.run(["inventory", "list", "--format", "json"]).stdout == before.stdout)
+        #expect(await world.run(list).stdout == before.stdout)
         try await other.releaseClaims(runID: run)
         try await other.close()
         #expect(await world.run(["revoke", "--uuid", alice.uuid]).status == 0)
