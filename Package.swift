@@ -53,9 +53,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "CSystemCalls"),
+        // A pthread_mutex-backed lock that ThreadSanitizer sees (Synchronization.Mutex it does not, on Linux).
+        .target(name: "Locking", swiftSettings: swiftSettings),
         .target(
             name: "RotatorCLI",
             dependencies: [
+                "Locking",
                 "RotatorCore", "InventoryStore", "PostgresInventory", "InventoryCopy", "JenkinsAPI", "TokenSinks",
                 "CSystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -70,6 +73,7 @@ let package = Package(
         .target(
             name: "RotatorCore",
             dependencies: [
+                "Locking",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
@@ -79,6 +83,7 @@ let package = Package(
         .target(
             name: "InventoryStore",
             dependencies: [
+                "Locking",
                 "RotatorCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -115,6 +120,7 @@ let package = Package(
         .target(
             name: "TokenSinks",
             dependencies: [
+                "Locking",
                 "RotatorCore", "CSystemCalls",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -135,6 +141,7 @@ let package = Package(
         .target(
             name: "JenkinsSimulator",
             dependencies: [
+                "Locking",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -149,13 +156,17 @@ let package = Package(
         ),
         .target(
             name: "RotatorTestSupport",
-            dependencies: ["RotatorCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Locking", "RotatorCore", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/RotatorTestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RotatorCoreTests",
-            dependencies: ["RotatorCore", "RotatorTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Locking", "RotatorCore", "RotatorTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -166,6 +177,7 @@ let package = Package(
         .target(
             name: "PostgresTestSupport",
             dependencies: [
+                "Locking",
                 "PostgresInventory",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -186,6 +198,7 @@ let package = Package(
         .testTarget(
             name: "TokenSinksTests",
             dependencies: [
+                "Locking",
                 "RotatorTestSupport", "TokenSinks", "RotatorCore", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -232,6 +245,7 @@ let package = Package(
         .testTarget(
             name: "RotatorCLITests",
             dependencies: [
+                "Locking",
                 "RotatorCLI", "RotatorCore", "InventoryStore", "JenkinsSimulator", "JenkinsAPI", "JenkinsTestSupport",
                 "PostgresInventory", "PostgresTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),

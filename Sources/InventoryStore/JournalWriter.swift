@@ -1,6 +1,6 @@
 import Dispatch
+import Locking
 import RotatorCore
-import Synchronization
 
 /// Commits the inventory writes of concurrent rotations on one dedicated thread, together ("group commit").
 ///
@@ -14,7 +14,7 @@ import Synchronization
 final class JournalWriter: Sendable {
     private let inventory: Inventory
     private let queue = DispatchQueue(label: "token-rotator.journal")
-    private let pending = Mutex(Pending())
+    private let pending = LockedValue(Pending())
 
     private struct Pending {
         var writes: [PendingWrite] = []
@@ -106,5 +106,5 @@ final class JournalWriter: Sendable {
 
 /// Where a write's result waits between its transaction and its commit.
 private final class ResultSlot<T: Sendable>: Sendable {
-    let value = Mutex<T?>(nil)
+    let value = LockedValue<T?>(nil)
 }

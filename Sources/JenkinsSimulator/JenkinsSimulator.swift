@@ -3,11 +3,11 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import Locking
 import Logging
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
-import Synchronization
 
 /// A running simulated Jenkins controller, served over real HTTP (or HTTPS) on a loopback port.
 ///
@@ -164,7 +164,7 @@ public final class JenkinsSimulator: Sendable {
 
 /// A one-shot, thread-safe slot for the bound port (or the start failure).
 private final class BoundPort: Sendable {
-    private let slot = Mutex<(result: Result<Int, any Error>?, waiter: CheckedContinuation<Int, any Error>?)>(
+    private let slot = LockedValue<(result: Result<Int, any Error>?, waiter: CheckedContinuation<Int, any Error>?)>(
         (nil, nil))
 
     func resolve(_ result: Result<Int, any Error>) {

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 #if canImport(Glibc)
     import Glibc
@@ -14,7 +14,7 @@ import Synchronization
 public final class SinkProcessGroups: Sendable {
     public static let shared = SinkProcessGroups()
 
-    private let groups = Mutex<Set<pid_t>>([])
+    private let groups = LockedValue<Set<pid_t>>([])
 
     func insert(_ group: pid_t) { groups.withLock { _ = $0.insert(group) } }
     func remove(_ group: pid_t) { groups.withLock { _ = $0.remove(group) } }

@@ -1,8 +1,8 @@
 import Foundation
+import Locking
 import Logging
 import PostgresInventory
 import PostgresNIO
-import Synchronization
 
 /// A throwaway PostgreSQL cluster for the tests: `initdb` into a temporary folder, `pg_ctl start` on a free loopback
 /// port (the socket in that folder too, `fsync=off`), one per test process, started lazily by the first test that
@@ -17,7 +17,7 @@ public final class PostgresCluster: Sendable {
     public let port: Int
     private let bin: String
     private let runAs: String?
-    private let counter = Mutex(0)
+    private let counter = LockedValue(0)
 
     /// The cluster of this test process, started on first use; a failure to start is reported to every test.
     public static func shared() async throws -> PostgresCluster {
@@ -102,7 +102,7 @@ public final class PostgresCluster: Sendable {
         try await Task.sleep(for: .milliseconds(200))
     }
 
-    private let hbaLock = Mutex(())
+    private let hbaLock = LockedValue(())
 
     /// Turns TLS on (once): a throwaway CA, and a server certificate it signed for `localhost` and 127.0.0.1.
     /// Returns the CA certificate's path. Connections with `sslmode=disable` go on as before.
@@ -125,7 +125,7 @@ public final class PostgresCluster: Sendable {
             return made
         }
     }
-    private let tlsTask = Mutex<Task<TLSFiles, any Error>?>(nil)
+    private let tlsTask = LockedValue<Task<TLSFiles, any Error>?>(nil)
 
     private func makeTLS() async throws -> TLSFiles {
         let tlsFolder = folder + "/tls"
@@ -233,7 +233,7 @@ public final class PostgresCluster: Sendable {
         throw lastError ?? StartFailure(description: "the server did not start")
     }
 
-    private static let clusterToStop = Mutex<(bin: String, folder: String, runAs: String?)?>(nil)
+    private static let clusterToStop = LockedValue<(bin: String, folder: String, runAs: String?)?>(nil)
 
     private static func stopAtExit() {
         guard let (bin, folder, runAs) = clusterToStop.withLock({ $0 }) else { return }

@@ -1,9 +1,9 @@
 import Foundation
 import InventoryStore
 import JenkinsSimulator
+import Locking
 import RotatorCLI
 import RotatorCore
-import Synchronization
 import Testing
 
 /// `rotate` end to end: the real CLI code against a live jenkins-sim over HTTP, with a real SQLite file.
@@ -543,7 +543,7 @@ struct InventoryFailureTests {
 
 /// A one-way switch shared between tasks.
 final class Flag: Sendable {
-    private let value = Mutex(false)
+    private let value = LockedValue(false)
     var isSet: Bool { value.withLock { $0 } }
     func set() { value.withLock { $0 = true } }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
+import Locking
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// A tiny HTTP server on a loopback port that records what webhooks POST to `/hook` and answers 204.
 final class WebhookReceiver: Sendable {
@@ -57,7 +57,7 @@ final class WebhookReceiver: Sendable {
     }
 
     private final class Recorder: Sendable {
-        private let requests = Mutex<[Received]>([])
+        private let requests = LockedValue<[Received]>([])
 
         var all: [Received] { requests.withLock { $0 } }
 

@@ -1,6 +1,6 @@
 import Foundation
+import Locking
 import RotatorCore
-import Synchronization
 
 /// A Jenkins in memory: users and their tokens, hashed values, revoke that answers 200 for an unknown uuid, and
 /// faults a test sets per operation. Implements the engine's ``JenkinsTokenAPI``.
@@ -40,8 +40,8 @@ public final class FakeJenkins: JenkinsTokenAPI, @unchecked Sendable {
     }
 
     weak var world: FakeWorld?
-    private let state = Mutex<(tokens: [Token], users: Set<String>, minted: Int)>(([], [], 0))
-    private let faultRule = Mutex<@Sendable (Operation) -> Fault?>({ _ in nil })
+    private let state = LockedValue<(tokens: [Token], users: Set<String>, minted: Int)>(([], [], 0))
+    private let faultRule = LockedValue<@Sendable (Operation) -> Fault?>({ _ in nil })
     public var version: JenkinsVersion? = JenkinsVersion("2.479.3")
 
     init() {}

@@ -1,14 +1,14 @@
 import Foundation
+import Locking
 import RotatorCore
-import Synchronization
 
 /// What each consumer holds, by sink: a file's value (readable by the tool), a command's last received value (its
 /// consumer's, never readable by the tool), a credential's value. Sinks made for different runs share it, as files
 /// and consumers outlive a process.
 public final class FakeSinkStore: SinkProvider, @unchecked Sendable {
     weak var world: FakeWorld?
-    private let held = Mutex<[String: Secret]>([:])
-    private let failing = Mutex<@Sendable (String) -> Bool>({ _ in false })
+    private let held = LockedValue<[String: Secret]>([:])
+    private let failing = LockedValue<@Sendable (String) -> Bool>({ _ in false })
 
     init() {}
 

@@ -1,6 +1,6 @@
 import Foundation
+import Locking
 import RotatorCore
-import Synchronization
 
 /// Everything outside the engine, in memory: Jenkins' tokens, the inventory and journal, and what each sink's
 /// consumer holds. One counter numbers every side effect the engine causes (a Jenkins call, a sink delivery,
@@ -24,7 +24,7 @@ public final class FakeWorld: Sendable {
         var log: [String] = []
     }
 
-    let state = Mutex(State())
+    let state = LockedValue(State())
     public let jenkins: FakeJenkins
     public let inventory: MemoryInventory
     public let sinks: FakeSinkStore

@@ -1,6 +1,6 @@
 import Foundation
+import Locking
 import RotatorCore
-import Synchronization
 
 /// The inventory and the rotation journal in memory. Every write is one numbered side effect of the
 /// ``FakeWorld`` (a crash can strike before or after it); `failingWrites` makes chosen writes fail like a full disk.
@@ -13,8 +13,8 @@ public final class MemoryInventory: TokenInventory, RotationJournal, @unchecked 
     }
 
     weak var world: FakeWorld?
-    private let state = Mutex(State())
-    private let failing = Mutex<@Sendable (String) -> Bool>({ _ in false })
+    private let state = LockedValue(State())
+    private let failing = LockedValue<@Sendable (String) -> Bool>({ _ in false })
 
     init() {}
 

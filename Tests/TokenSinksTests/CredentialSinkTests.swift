@@ -1,15 +1,15 @@
 import Foundation
+import Locking
 import Logging
 import RotatorCore
-import Synchronization
 import Testing
 
 @testable import TokenSinks
 
 /// A credential store in memory: closures with defaults that record an issue, so each test stubs what it uses.
 final class FakeCredentialStore: CredentialStoreAPI {
-    let documents = Mutex<[String: String]>([:])
-    let posted = Mutex<[String]>([])
+    let documents = LockedValue<[String: String]>([:])
+    let posted = LockedValue<[String]>([])
     let readFailure: (any Error)?
 
     init(_ documents: [String: String], readFailure: (any Error)? = nil) {

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// A terminal's stderr shared by log lines and one status line (the progress of a run), so that neither
 /// garbles the other (SPEC §8.3): a log line first clears the unfinished status line, then the status line is
@@ -7,7 +7,7 @@ import Synchronization
 public final class StatusLineOutput: TextOutput {
     private let base: any TextOutput
     /// The status line on screen now, nil when none is.
-    private let status = Mutex<String?>(nil)
+    private let status = LockedValue<String?>(nil)
     static let clearLine = "\r\u{1B}[2K"
 
     public init(_ base: any TextOutput) {

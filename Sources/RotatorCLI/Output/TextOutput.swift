@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// Where a command writes text: the real stdout/stderr, or a buffer in tests.
 public protocol TextOutput: AnyObject, Sendable {
@@ -22,8 +22,8 @@ extension TextOutput {
 /// Buffered writes to a file descriptor; reports of 100k rows go out in 64 KiB chunks.
 public final class FileDescriptorOutput: TextOutput {
     private let descriptor: Int32
-    private let buffer = Mutex<[UInt8]>([])
-    private let failure = Mutex<Int32?>(nil)
+    private let buffer = LockedValue<[UInt8]>([])
+    private let failure = LockedValue<Int32?>(nil)
     private static let chunk = 64 * 1024
 
     public init(descriptor: Int32) {
@@ -81,7 +81,7 @@ public final class FileDescriptorOutput: TextOutput {
 
 /// Collects everything written, for tests and for `--output` files.
 public final class BufferOutput: TextOutput {
-    private let storage = Mutex("")
+    private let storage = LockedValue("")
 
     public init() {}
 

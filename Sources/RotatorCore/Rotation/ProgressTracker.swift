@@ -1,10 +1,10 @@
 import Foundation
+import Locking
 import Logging
-import Synchronization
 
 /// Counts finished work items across a run's workers.
 final class ProgressTracker: Sendable {
-    private let state = Mutex((done: 0, failures: 0))
+    private let state = LockedValue((done: 0, failures: 0))
     private let total: Int
     private let started = ContinuousClock.now
     private let report: (@Sendable (RunProgress) -> Void)?

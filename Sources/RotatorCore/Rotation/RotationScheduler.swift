@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// Hands out the work items of a run to its rotation workers, each item once: at most `cap` items of one
 /// controller at a time, and a controller's items before the next controller's.
@@ -34,10 +34,10 @@ final class RotationScheduler<Item: Sendable>: Sendable {
         var item: Item
     }
 
-    private let state: Mutex<(lanes: [Lane], firstWithItems: Int)>
+    private let state: LockedValue<(lanes: [Lane], firstWithItems: Int)>
 
     init(_ lanes: [Lane]) {
-        state = Mutex((lanes, 0))
+        state = LockedValue((lanes, 0))
     }
 
     /// The workers worth starting: more could never all be busy at once.
