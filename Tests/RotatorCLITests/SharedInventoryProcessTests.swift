@@ -172,7 +172,7 @@ struct SharedInventoryProcessTests {
         // Its claims hold its tokens until the lease expires; the first run that starts after that finishes them.
         try await Task.sleep(for: .milliseconds(2_500))
         let next = await estate.world.run(["rotate", "--as-of", later, "--format", "json"])
-        #expect(next.status == 0, "\(next.stderr)")
+        #expect(next.status == 0, "\(next.stdout)\n\(next.stderr.suffix(4_000))")
         let document = try #require(try decodeJSON(next.stdout) as? [String: Any])
         let resumed = (document["results"] as? [[String: Any]])?.count ?? 0
         #expect(resumed > 0, "the killed rotator left no work for the next run")

@@ -55,3 +55,28 @@ struct RotationCrashMatrixTests {
         }
     }
 }
+
+/// docs/operations.md: a crash between the `minted` commit and the first delivery, with only file sinks, leaves a
+/// token no consumer ever had. The next run revokes it and rotates afresh; that recovery is not a failure of the run.
+@Suite("Rotation: a clean undo on resume is not a failure")
+struct CleanUndoOnResumeTests {
+    @Test("a minted token that reached no file sink is revoked on resume and the run exits as if nothing happened")
+    func mintedButUndelivered() async throws {
+        let clean = try FakeRotator(mode: .admin, sinks: [.file])
+        _ = try await clean.rotate()
+        let delivery = try #require(
+            clean.world.effectLog.firstIndex { $0.hasPrefix("deliver") }, "\(clean.world.effectLog)")
+
+        let rotator = try FakeRotator(mode: .admin, sinks: [.file])
+        rotator.world.crash(at: delivery + 1, .before)
+        _ = try? await rotator.rotate()
+        #expect(rotator.world.inventory.rotations.map(\.step) == [.minted])
+        rotator.world.restart()
+        let next = try await rotator.rotate()
+        #expect(next.counts.rotated == 1, "\(next.results)")
+        #expect(!next.hasFailures, "\(next.results)")
+        #expect(next.results.allSatisfy { $0.outcome == .rotated }, "\(next.results)")
+        #expect(rotator.world.inventory.rotations.first?.step == .rolledBack)
+        #expect(rotator.settledProblems() == [])
+    }
+}

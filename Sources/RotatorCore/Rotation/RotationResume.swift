@@ -89,9 +89,11 @@ struct RotationResume {
             }
             if entry.step == .minted, !sinks.isEmpty, sinks.allSatisfy(\.holdsValues) {
                 // Every sink can be read back and none holds the new value: no consumer ever had it.
+                // A crash's leftovers, undone: nothing to report unless the revoke failed (then the row stays open).
                 try entry.beginRollback("interrupted before the new token reached any sink (none holds it)")
-                return try await worker.finishRollback(
+                let result = try await worker.finishRollback(
                     &entry, newValue: nil, revokeAs: acting, notes: [entry.error!])
+                return entry.step == .rolledBack ? nil : result
             }
             return try await supersede(
                 &entry, token: oldToken, settings: rule.settings, sinks: sinks, revokeAs: acting)
