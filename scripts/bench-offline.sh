@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Offline benchmark (issue 2): `audit --format json` and `report --format json` over inventories of 10,000 and
 # 100,000 tokens (50 controllers, 5,000 users, ages spread over two years), wall time and peak RSS from
-# /usr/bin/time -v, beside the sqlite3 shell running the equivalent query with JSON output (the floor).
+# /usr/bin/time -v, beside the sqlite3 shell running the equivalent query with JSON output (the floor); then
+# `inventory import` of each CSV into a fresh inventory (wall, rows/s, peak RSS).
 #
 #   swift build -c release --product token-rotator && scripts/bench-offline.sh .build/release/token-rotator
+#   COUNTS="1000000" scripts/bench-offline.sh …     # other sizes (default 10,000 and 100,000)
 set -euo pipefail
 bin=${1:-.build/release/token-rotator}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -59,10 +61,16 @@ SQL
 }
 
 printf '| tokens | command | wall (s) | sqlite3 floor (s) | ratio | peak RSS (MB) |\n|---|---|---|---|---|---|\n'
-for count in 10000 100000; do
+counts=${COUNTS:-10000 100000}
+imports=""
+for count in $counts; do
     db="$work/inv-$count.sqlite"
     python3 "$here/gen-inventory.py" --count "$count" --as-of "$as_of" --output "$work/inv-$count.csv"
-    "$bin" inventory import "$work/inv-$count.csv" --db "$db" 2>/dev/null
+    /usr/bin/time -f "%e %M" -o "$work/time" "$bin" inventory import "$work/inv-$count.csv" --db "$db" 2>/dev/null
+    read -r s kb < <(tail -n 1 "$work/time")
+    imports+=$(printf '| %s | %s | %s | %.0f | %.1f |' "$count" "$(du -m "$work/inv-$count.csv" | cut -f1)" "$s" \
+        "$(awk "BEGIN{print $count / $s}")" "$(awk "BEGIN{print $kb / 1024}")")$'\n'
+
     read -r floor_s _ < <(measure sqlite3 -json "$db" "$(floor_sql)")
     for command in audit report; do
         read -r s kb < <(measure "$bin" "$command" --format json --as-of "$as_of" --db "$db" --policy "$work/policy.yml")
@@ -71,3 +79,4 @@ for count in 10000 100000; do
             "$(awk "BEGIN{print $kb / 1024}")"
     done
 done
+printf '\n| tokens | CSV (MB) | import wall (s) | rows/s | peak RSS (MB) |\n|---|---|---|---|---|\n%s' "$imports"

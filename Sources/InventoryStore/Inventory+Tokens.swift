@@ -22,18 +22,38 @@ extension Inventory {
         _ tokens: [ImportedToken], source: String? = nil, addedAt: Date = Date(), events: [InventoryEvent] = [],
         progress: (@Sendable (Int) -> Void)? = nil
     ) throws {
-        try write("importing \(tokens.count) tokens") { db in
-            for (index, imported) in tokens.enumerated() {
-                if let progress, index % 1_000 == 0 { progress(index) }
-                if let existing = try token(uuid: imported.record.uuid, db) {
+        var iterator = tokens.makeIterator()
+        _ = try importTokens(
+            source: source, addedAt: addedAt, progress: progress, events: { _ in events },
+            reading: { iterator.next() })
+    }
+
+    /// Registers the tokens `next` gives until it returns nil, all or nothing, in one transaction, holding one
+    /// token at a time (an import of any size in bounded memory). An error `next` throws aborts the import and
+    /// passes through. A uuid already in the inventory, an earlier row of this import included, fails the whole
+    /// import naming its line. `events(count)` are appended before the commit. Returns how many were imported.
+    public func importTokens(
+        source: String?, addedAt: Date, progress: (@Sendable (Int) -> Void)?,
+        events: (_ count: Int) -> [InventoryEvent], reading next: () throws -> ImportedToken?
+    ) throws -> Int {
+        try write("importing tokens") { db in
+            var count = 0
+            while let imported = try next() {
+                if let progress, count % 1_000 == 0 { progress(count) }
+                do {
+                    // The uuid's unique index finds a duplicate: no lookup per row.
+                    try insert(imported.record, addedAt: addedAt, db)
+                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                    guard let existing = try token(uuid: imported.record.uuid, db) else { throw error }
                     throw InventoryError.importedUUIDExists(
                         path: path, source: source, line: imported.line, uuid: imported.record.uuid,
                         existing: existing.identity)
                 }
-                try insert(imported.record, addedAt: addedAt, db)
+                count += 1
             }
-            progress?(tokens.count)
-            try append(events, db)
+            progress?(count)
+            try append(events(count), db)
+            return count
         }
     }
 

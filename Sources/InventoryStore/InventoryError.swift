@@ -1,4 +1,5 @@
 import Foundation
+import RotatorCore
 
 /// Everything that can go wrong with the inventory database or its run lock. Each message says what failed,
 /// which file, and what to do next. No message ever contains a token value (the inventory never holds one).
@@ -90,5 +91,12 @@ public enum InventoryError: Error, Equatable, CustomStringConvertible {
         case .database(let path, let operation, let message):
             return "inventory \(path): \(operation) failed: \(message)"
         }
+    }
+}
+
+extension InventoryError: ImportConflict {
+    public var importConflict: (line: Int, uuid: String)? {
+        if case .importedUUIDExists(_, _, let line, let uuid, _) = self { return (line, uuid) }
+        return nil
     }
 }

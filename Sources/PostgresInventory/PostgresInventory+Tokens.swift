@@ -22,37 +22,57 @@ extension PostgresInventory {
         _ tokens: [ImportedToken], source: String? = nil, addedAt: Date = Date(), events: [InventoryEvent] = [],
         progress: (@Sendable (Int) -> Void)? = nil
     ) async throws {
+        var iterator = tokens.makeIterator()
+        _ = try await importTokens(
+            source: source, addedAt: addedAt, progress: progress, events: { _ in events },
+            reading: { iterator.next() })
+    }
+
+    /// Registers the tokens `next` gives until nil, all or nothing, in one transaction, a chunk at a time (an
+    /// import of any size in bounded memory). An error `next` throws aborts the import and passes through.
+    public func importTokens(
+        source: String?, addedAt: Date, progress: (@Sendable (Int) -> Void)?,
+        events: (_ count: Int) -> [InventoryEvent], reading next: () throws -> ImportedToken?
+    ) async throws -> Int {
         try await insertingNew {
-            try await importAll(tokens, source: source, addedAt: addedAt, events: events, progress: progress)
+            try await write("importing tokens") { connection in
+                var count = 0
+                var chunk: [ImportedToken] = []
+                chunk.reserveCapacity(Self.importChunk)
+                var ended = false
+                while !ended {
+                    chunk.removeAll(keepingCapacity: true)
+                    while chunk.count < Self.importChunk, let imported = try next() { chunk.append(imported) }
+                    ended = chunk.count < Self.importChunk
+                    guard !chunk.isEmpty else { break }
+                    progress?(count)
+                    try await importChunk(chunk, source: source, addedAt: addedAt, connection)
+                    count += chunk.count
+                }
+                progress?(count)
+                try await append(events(count), connection)
+                return count
+            }
         }
     }
 
-    private func importAll(
-        _ tokens: [ImportedToken], source: String?, addedAt: Date, events: [InventoryEvent],
-        progress: (@Sendable (Int) -> Void)?
+    /// One lookup and one insert per chunk. Rows of earlier chunks are already visible to the lookup (same
+    /// transaction), so only duplicates within the chunk need remembering.
+    private func importChunk(
+        _ chunk: [ImportedToken], source: String?, addedAt: Date, _ connection: PostgresConnection
     ) async throws {
-        try await write("importing \(tokens.count) tokens") { connection in
-            // Chunks: one lookup and one insert per thousand rows. Rows of earlier chunks are already visible to
-            // the lookup (same transaction), so only duplicates within a chunk need remembering.
-            for start in stride(from: 0, to: tokens.count, by: Self.importChunk) {
-                progress?(start)
-                let chunk = tokens[start..<min(start + Self.importChunk, tokens.count)]
-                let stored = try await identities(of: chunk.map { $0.record.uuid.lowercased() }, connection)
-                var seen: [String: String] = [:]
-                for imported in chunk {
-                    let uuid = imported.record.uuid.lowercased()
-                    if let existing = seen[uuid] ?? stored[uuid] {
-                        throw PostgresInventoryError.importedUUIDExists(
-                            location: location, source: source, line: imported.line, uuid: imported.record.uuid,
-                            existing: existing)
-                    }
-                    seen[uuid] = imported.record.identity
-                }
-                try await insert(chunk.map(\.record), addedAt: addedAt, connection)
+        let stored = try await identities(of: chunk.map { $0.record.uuid.lowercased() }, connection)
+        var seen: [String: String] = [:]
+        for imported in chunk {
+            let uuid = imported.record.uuid.lowercased()
+            if let existing = seen[uuid] ?? stored[uuid] {
+                throw PostgresInventoryError.importedUUIDExists(
+                    location: location, source: source, line: imported.line, uuid: imported.record.uuid,
+                    existing: existing)
             }
-            progress?(tokens.count)
-            try await append(events, connection)
+            seen[uuid] = imported.record.identity
         }
+        try await insert(chunk.map(\.record), addedAt: addedAt, connection)
     }
 
     /// Rows per statement in an import (12 parameters each, well under PostgreSQL's 65,535).
@@ -263,9 +283,9 @@ extension PostgresInventory {
 
     /// Runs a write that inserts tokens; a uuid already present fails it with
     /// ``PostgresInventoryError/duplicateUUID(location:uuid:existing:)`` naming the token that has it.
-    private func insertingNew(_ body: () async throws -> Void) async throws {
+    private func insertingNew<T>(_ body: () async throws -> T) async throws -> T {
         do {
-            try await body()
+            return try await body()
         } catch let taken as UUIDTaken {
             let existing = try await self.token(uuid: taken.uuid)?.identity ?? "a token added at the same moment"
             throw PostgresInventoryError.duplicateUUID(location: location, uuid: taken.uuid, existing: existing)

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import RotatorCore
 
 /// Everything that can go wrong with a PostgreSQL inventory. Each message names the database (its URL without any
 /// password), what failed, and what to do next. No message ever contains a password or a token value.
@@ -91,4 +92,11 @@ extension PSQLError {
     var sqlState: String? { serverInfo?[.sqlState] }
     /// The constraint a violation names.
     var constraintName: String? { serverInfo?[.constraintName] }
+}
+
+extension PostgresInventoryError: ImportConflict {
+    public var importConflict: (line: Int, uuid: String)? {
+        if case .importedUUIDExists(_, _, let line, let uuid, _) = self { return (line, uuid) }
+        return nil
+    }
 }

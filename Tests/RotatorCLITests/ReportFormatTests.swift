@@ -148,7 +148,7 @@ struct ProgressLineTests {
         let file = try onTerminal.write(csv, to: "tokens.csv")
         let shown = await onTerminal.run(["inventory", "import", file])
         #expect(shown.status == 0)
-        #expect(shown.stderr.contains("[1000/2500]") && shown.stderr.contains("[2500/2500]\n"))
+        #expect(shown.stderr.contains("[1000 read]") && shown.stderr.contains("[2500 imported]\n"), "\(shown.stderr)")
         let onPipe = try TestWorld()
         let quiet = await onPipe.run(["inventory", "import", try onPipe.write(csv, to: "tokens.csv")])
         #expect(quiet.status == 0)

@@ -1,6 +1,7 @@
 import Foundation
 @_spi(Testing) import InventoryStore
 import JenkinsSimulator
+import Locking
 import Logging
 import RotatorCLI
 import RotatorCore
@@ -57,8 +58,15 @@ final class TestWorld: @unchecked Sendable {
         var env = CommandEnvironment(
             now: { fixed ?? Date() }, variables: variables, stdout: stdout, stderr: stderr, logger: logger,
             stderrIsTerminal: stderrIsTerminal)
-        let input = standardInput
-        env.readStandardInput = { input }
+        let input = LockedValue(standardInput[...])
+        env.readStandardInput = { buffer in
+            input.withLock { rest in
+                let count = min(buffer.count, rest.count)
+                buffer.copyBytes(from: rest.prefix(count))
+                rest = rest.dropFirst(count)
+                return count
+            }
+        }
         let paths = withPaths ? ["--db", inventoryArgument ?? database, "--policy", policyPath] : []
         let status = await TokenRotatorMain.execute(arguments + paths, in: env)
         return Outcome(status: status, stdout: stdout.text, stderr: stderr.text)

@@ -72,49 +72,86 @@ extension RotatorCommand.InventoryCommand {
         var file: String
 
         func run(_ env: CommandEnvironment) async throws -> ExitStatus {
-            let text: String
             let source = file == "-" ? "<stdin>" : file
-            do {
-                let bytes =
-                    file == "-"
-                    ? [UInt8](try env.readStandardInput())
-                    : try BoundedFile.read(file, limit: InventoryImport.maxFileSize)
-                guard bytes.count <= InventoryImport.maxFileSize else {
-                    throw CLIError.unreadableFile(path: source, reason: "it is larger than the import limit")
-                }
-                guard let decoded = String(validating: bytes, as: UTF8.self) else {
-                    throw CLIError.unreadableFile(path: source, reason: "it is not UTF-8 text")
-                }
-                text = decoded
-            } catch let failure as BoundedFile.Failure {
-                throw CLIError.unreadableFile(path: source, reason: failure.description)
-            } catch let failure as CLIError {
-                throw failure
-            } catch {
-                throw CLIError.unreadableFile(path: source, reason: "\(error)")
-            }
-            let file = source
-            let tokens = try InventoryImport.parse(text, fileName: file)
+            var reader = try makeReader(source: source, env)
+            // The first token is read before the inventory is opened: a file that is not an import at all is refused
+            // (exit 2) before anything is created or locked.
+            let first = try reader.next()
             let now = global.now(env)
-            let started = Date()
-            let total = tokens.count
+            // The total is unknown until the end of the file: the line counts up.
+            let line = env.stderrIsTerminal ? ProgressLine(output: env.stderr) : nil
             var progress: (@Sendable (Int) -> Void)?
-            if env.stderrIsTerminal {
-                let line = ProgressLine(output: env.stderr)
-                progress = { done in
-                    line.draw(
-                        RunProgress(done: done, total: total, failures: 0, elapsed: Date().timeIntervalSince(started)))
+            if let line { progress = { done in line.drawCount(done, "read", final: false) } }
+            let imported: Int
+            do {
+                imported = try await global.withWritableInventory(env) { inventory in
+                    try await Self.importAll(
+                        into: inventory, first: first, rest: &reader, source: source, at: now, progress: progress)
+                }
+            } catch let conflict as any ImportConflict {
+                throw duplicateInFile(conflict) ?? conflict
+            }
+            line?.drawCount(imported, "imported", final: true)
+            env.stderr.write("imported \(imported) tokens from \(source)\n")
+            return .success
+        }
+
+        private static func importAll(
+            into inventory: any InventoryDatabase, first: ImportedToken?, rest reader: inout InventoryImportReader,
+            source: String, at now: Date, progress: (@Sendable (Int) -> Void)?
+        ) async throws -> Int {
+            var first = first
+            return try await inventory.importTokens(
+                source: source, addedAt: now, progress: progress,
+                events: { count in
+                    [InventoryEvent(at: now, kind: "tokens.imported", message: "\(count) tokens from \(source)")]
+                },
+                reading: {
+                    if let token = first {
+                        first = nil
+                        return token
+                    }
+                    return try reader.next()
+                })
+        }
+
+        /// Reads the file (a regular file, never a FIFO or device) or standard input a chunk at a time.
+        private func makeReader(source: String, _ env: CommandEnvironment) throws -> InventoryImportReader {
+            guard file != "-" else {
+                let read = env.readStandardInput
+                return InventoryImportReader(fileName: source) { buffer in
+                    do { return try read(buffer) } catch {
+                        throw CLIError.unreadableFile(path: source, reason: "\(error)")
+                    }
                 }
             }
-            try await global.withWritableInventory(env) { [progress] inventory in
-                try await inventory.importTokens(
-                    tokens, source: file, addedAt: now,
-                    events: [
-                        InventoryEvent(at: now, kind: "tokens.imported", message: "\(total) tokens from \(file)")
-                    ], progress: progress)
+            return try Self.fileReader(file)
+        }
+
+        private static func fileReader(_ path: String) throws -> InventoryImportReader {
+            let opened: BoundedFile.Reader
+            do { opened = try BoundedFile.Reader(path) } catch {
+                throw CLIError.unreadableFile(path: path, reason: error.description)
             }
-            env.stderr.write("imported \(tokens.count) tokens from \(file)\n")
-            return .success
+            return InventoryImportReader(fileName: path) { buffer in
+                do { return try opened.read(into: buffer) } catch {
+                    throw CLIError.unreadableFile(path: path, reason: "\(error)")
+                }
+            }
+        }
+
+        /// A uuid the inventory already held because an earlier line of this same file put it there: that line,
+        /// found by reading the file again up to the conflict (standard input cannot be read twice).
+        private func duplicateInFile(_ conflict: any ImportConflict) -> InventoryImportError? {
+            guard file != "-", let (line, uuid) = conflict.importConflict,
+                var again = try? Self.fileReader(file)
+            else { return nil }
+            while let token = try? again.next(), token.line < line {
+                if token.record.uuid == uuid.lowercased() {
+                    return .duplicateUUID(file: file, uuid: uuid, firstLine: token.line, line: line)
+                }
+            }
+            return nil
         }
     }
 

@@ -11,7 +11,15 @@ struct ProgressLine: Sendable {
         var line = "[\(progress.done)/\(progress.total)]"
         if progress.failures > 0 { line += " \(progress.failures) failed" }
         if let remaining = progress.remaining { line += " ~\(Self.duration(remaining)) left" }
-        let final = progress.done == progress.total
+        show(line, final: progress.done == progress.total)
+    }
+
+    /// A count without a total (an import streams: its length in rows is known at the end), `[2500 imported]`.
+    func drawCount(_ done: Int, _ what: String, final: Bool) {
+        show("[\(done) \(what)]", final: final)
+    }
+
+    private func show(_ line: String, final: Bool) {
         if let terminal = output as? StatusLineOutput {
             terminal.showStatus(line, final: final)
             return

@@ -14,9 +14,14 @@ public struct CommandEnvironment: Sendable {
     /// The log format; with `json` the error that ends a command is a JSON log line too, so that a log file
     /// stays JSON lines (docs/logging.md).
     public var logFormat: LogFormat = .text
-    /// Everything on standard input (`inventory import -`); read once, when a command asks.
-    public var readStandardInput: @Sendable () throws -> Data = {
-        try FileHandle.standardInput.readToEnd() ?? Data()
+    /// Reads standard input (`inventory import -`) a chunk at a time: fills the buffer it is given and returns how
+    /// many bytes it put there, 0 at the end.
+    public var readStandardInput: @Sendable (UnsafeMutableRawBufferPointer) throws -> Int = { buffer in
+        while true {
+            let count = read(STDIN_FILENO, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno != EINTR { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        }
     }
 
     public init(

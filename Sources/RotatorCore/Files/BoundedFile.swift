@@ -32,34 +32,64 @@ public enum BoundedFile {
 
     /// The contents of the regular file at `path`, at most `limit` bytes.
     public static func read(_ path: String, limit: Int) throws(Failure) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { throw .missing }
-            throw .unreadable(reason: String(cString: strerror(code)))
-        }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw .unreadable(reason: String(cString: strerror(errno))) }
-        let type = status.st_mode & S_IFMT
-        guard type == S_IFREG else { throw .notRegular(kind: kind(of: type)) }
-        guard status.st_size <= limit else { throw .tooLarge(limit: limit) }
-
+        let file = try Reader(path)
+        guard file.size <= limit else { throw .tooLarge(limit: limit) }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(status.st_size))
+        bytes.reserveCapacity(file.size)
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
-            let count = buffer.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .unreadable(reason: String(cString: strerror(errno)))
+            var result: Result<Int, Failure> = .success(0)
+            buffer.withUnsafeMutableBytes { chunk in
+                result = Result { () throws(Failure) in try file.read(into: chunk) }
             }
+            let count = try result.get()
+            if count == 0 { break }
             bytes += buffer[0..<count]
             // The file grew after fstat.
             if bytes.count > limit { throw .tooLarge(limit: limit) }
         }
         return bytes
+    }
+
+    /// A regular file read a chunk at a time, for a file of any size (an import). Opened with `O_NONBLOCK` and
+    /// checked with `fstat` before a byte is read, as ``read(_:limit:)`` does.
+    public final class Reader {
+        private let descriptor: Int32
+        /// The size when it was opened.
+        public let size: Int
+
+        public init(_ path: String) throws(Failure) {
+            let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+            guard descriptor >= 0 else {
+                let code = errno
+                if code == ENOENT || code == ENOTDIR { throw .missing }
+                throw .unreadable(reason: String(cString: strerror(code)))
+            }
+            var status = stat()
+            guard fstat(descriptor, &status) == 0 else {
+                let reason = String(cString: strerror(errno))
+                close(descriptor)
+                throw .unreadable(reason: reason)
+            }
+            let type = status.st_mode & S_IFMT
+            guard type == S_IFREG else {
+                close(descriptor)
+                throw .notRegular(kind: kind(of: type))
+            }
+            self.descriptor = descriptor
+            size = Int(status.st_size)
+        }
+
+        deinit { close(descriptor) }
+
+        /// Fills `buffer` from the file; returns how many bytes, 0 at the end.
+        public func read(into buffer: UnsafeMutableRawBufferPointer) throws(Failure) -> Int {
+            while true {
+                let count = systemRead(descriptor, buffer.baseAddress, buffer.count)
+                if count >= 0 { return count }
+                if errno != EINTR { throw .unreadable(reason: String(cString: strerror(errno))) }
+            }
+        }
     }
 
     static func kind(of type: mode_t) -> String {

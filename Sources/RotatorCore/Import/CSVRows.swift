@@ -2,29 +2,36 @@ import Foundation
 
 /// RFC 4180 records: quoted fields may hold commas, quotes (doubled) and line breaks; CRLF or LF line ends;
 /// blank lines are skipped; spaces around unquoted fields are trimmed.
-enum CSVRows {
-    static func parse(_ text: Substring, file: String) throws -> [InventoryImport.Row] {
-        var reader = CSVReader(bytes: Array(text.utf8), file: file)
-        var header: (line: Int, names: [String])?
-        var rows: [InventoryImport.Row] = []
+struct CSVRows {
+    private var reader: CSVReader
+    private var header: [String]?
+    private let file: String
+
+    init(_ bytes: ImportBytes, file: String) {
+        reader = CSVReader(bytes: bytes, file: file)
+        self.file = file
+    }
+
+    /// The next record after the header, or nil at the end.
+    mutating func next() throws -> InventoryImport.Row? {
         while let record = try reader.nextRecord() {
             if record.isBlank { continue }
             guard let header else {
-                header = (record.line, try checkedHeader(record, file: file))
+                header = try Self.checkedHeader(record, file: file)
                 continue
             }
-            guard record.fields.count == header.names.count else {
+            guard record.fields.count == header.count else {
                 throw InventoryImportError.wrongFieldCount(
-                    file: file, line: record.line, expected: header.names.count, found: record.fields.count)
+                    file: file, line: record.line, expected: header.count, found: record.fields.count)
             }
             var values: [String: String] = [:]
-            for (name, value) in zip(header.names, record.fields) where InventoryImport.columns.contains(name) {
-                values[name] = unguarded(value)
+            for (name, value) in zip(header, record.fields) where InventoryImport.columns.contains(name) {
+                values[name] = Self.unguarded(value)
             }
-            rows.append(InventoryImport.Row(line: record.line, values: values))
+            return InventoryImport.Row(line: record.line, values: values)
         }
         guard header != nil else { throw InventoryImportError.emptyFile(file: file) }
-        return rows
+        return nil
     }
 
     /// A cell of token-rotator's own CSV output, whose formula guard put a `'` before a leading `=`, `+`, `-` or
@@ -57,12 +64,13 @@ private struct CSVReader {
         var isBlank: Bool
     }
 
-    let bytes: [UInt8]
+    var bytes: ImportBytes
     let file: String
-    var index = 0
     var line = 1
+    /// The field being read, reused from one field to the next.
+    private var field: [UInt8] = []
 
-    init(bytes: [UInt8], file: String) {
+    init(bytes: ImportBytes, file: String) {
         self.bytes = bytes
         self.file = file
     }
@@ -73,28 +81,30 @@ private struct CSVReader {
     private static let lineFeed = UInt8(ascii: "\n")
 
     mutating func nextRecord() throws -> Record? {
-        guard index < bytes.count else { return nil }
+        guard try bytes.peek() != nil else { return nil }
         let recordLine = line
         var fields: [String] = []
         var sawQuote = false
         while true {
-            skipSpaces()
-            if index < bytes.count, bytes[index] == Self.quote {
+            try skipSpaces()
+            if try bytes.peek() == Self.quote {
                 sawQuote = true
                 fields.append(try quotedField(startLine: recordLine))
-                skipSpaces()
+                try skipSpaces()
             } else {
-                fields.append(unquotedField())
+                fields.append(try unquotedField())
             }
-            guard index < bytes.count else { break }
-            let byte = bytes[index]
+            guard fields.count <= InventoryImport.maxFieldsPerRecord else {
+                throw InventoryImportError.tooManyFields(file: file, line: recordLine)
+            }
+            guard let byte = try bytes.peek() else { break }
             if byte == Self.comma {
-                index += 1
+                bytes.advance()
                 continue
             }
             if byte == Self.carriageReturn || byte == Self.lineFeed {
-                index += 1
-                if byte == Self.carriageReturn, index < bytes.count, bytes[index] == Self.lineFeed { index += 1 }
+                bytes.advance()
+                if byte == Self.carriageReturn, try bytes.peek() == Self.lineFeed { bytes.advance() }
                 line += 1
                 break
             }
@@ -104,44 +114,55 @@ private struct CSVReader {
         return Record(line: recordLine, fields: fields, isBlank: isBlank)
     }
 
-    private mutating func skipSpaces() {
-        while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") {
-            index += 1
+    private mutating func skipSpaces() throws {
+        while let byte = try bytes.peek(), byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+            bytes.advance()
         }
     }
 
-    private mutating func unquotedField() -> String {
-        let start = index
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == Self.comma || byte == Self.carriageReturn || byte == Self.lineFeed { break }
-            index += 1
+    private mutating func unquotedField() throws -> String {
+        field.removeAll(keepingCapacity: true)
+        while let byte = try bytes.peek(), byte != Self.comma, byte != Self.carriageReturn, byte != Self.lineFeed {
+            field.append(byte)
+            bytes.advance()
+            if field.count > InventoryImport.maxValueBytes {
+                throw InventoryImportError.valueTooLong(file: file, line: line)
+            }
         }
-        var end = index
-        while end > start, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
+        while let last = field.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { field.removeLast() }
+        return try text(of: field, line: line)
     }
 
     private mutating func quotedField(startLine: Int) throws -> String {
-        index += 1
-        var content: [UInt8] = []
+        bytes.advance()
+        field.removeAll(keepingCapacity: true)
         while true {
-            guard index < bytes.count else { throw InventoryImportError.unterminatedQuote(file: file, line: startLine) }
-            let byte = bytes[index]
-            index += 1
+            guard let byte = try bytes.peek() else {
+                throw InventoryImportError.unterminatedQuote(file: file, line: startLine)
+            }
+            bytes.advance()
             if byte == Self.quote {
-                guard index < bytes.count, bytes[index] == Self.quote else { break }
-                index += 1
+                guard try bytes.peek() == Self.quote else { break }
+                bytes.advance()
             }
-            if byte == Self.lineFeed
-                || (byte == Self.carriageReturn && (index == bytes.count || bytes[index] != Self.lineFeed))
-            {
-                line += 1
+            // A line break inside the field: LF, or a CR not followed by LF (counted once for CRLF).
+            let nextIsLineFeed = try bytes.peek() == Self.lineFeed
+            if byte == Self.lineFeed || (byte == Self.carriageReturn && !nextIsLineFeed) { line += 1 }
+            field.append(byte)
+            if field.count > InventoryImport.maxValueBytes {
+                throw InventoryImportError.valueTooLong(file: file, line: startLine)
             }
-            content.append(byte)
         }
-        return String(decoding: content, as: UTF8.self)
+        return try text(of: field, line: startLine)
+    }
+
+    private func text(of field: [UInt8], line: Int) throws -> String {
+        guard field.count <= InventoryImport.maxValueBytes else {
+            throw InventoryImportError.valueTooLong(file: file, line: line)
+        }
+        guard let text = String(validating: field, as: UTF8.self) else {
+            throw InventoryImportError.notUTF8(file: file, line: line)
+        }
+        return text
     }
 }
-
-// MARK: - JSON

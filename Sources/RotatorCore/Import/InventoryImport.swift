@@ -4,27 +4,21 @@ import Foundation
 /// column order, other columns ignored, RFC 4180 quoting, CRLF or LF), or a JSON array of objects with the same keys.
 /// Pure: no I/O.
 public enum InventoryImport {
-    /// The largest import file read (64 MiB, about 400,000 rows): a bigger one is refused before parsing.
-    public static let maxFileSize = 64 << 20
-
     /// The columns (CSV) and keys (JSON) of an import file.
     public static let columns = ["controller", "user", "name", "uuid", "created"]
 
+    /// The longest value (or CSV field) accepted, and the most fields in a CSV record: an import streams, and
+    /// these keep one record's memory bounded too.
+    static let maxValueBytes = 64 << 10
+    static let maxFieldsPerRecord = 256
+
     /// Parses `text` (named `fileName` in errors). Every token is new and `active`; uuids are stored lowercase.
-    /// A `created` in the future is accepted (the planner reports clock skew).
+    /// A `created` in the future is accepted (the planner reports clock skew). A uuid that appears twice fails.
     public static func parse(_ text: String, fileName: String) throws -> [ImportedToken] {
-        var body = Substring(text)
-        if body.first == "\u{FEFF}" { body = body.dropFirst() }
-        guard let first = body.first(where: { !$0.isWhitespace }) else {
-            throw InventoryImportError.emptyFile(file: fileName)
-        }
-        if first == "{" { throw InventoryImportError.jsonNotAnArray(file: fileName) }
-        let rows = try (first == "[" ? JSONRows.parse(body, file: fileName) : CSVRows.parse(body, file: fileName))
+        var reader = InventoryImportReader(bytes: Array(text.utf8), fileName: fileName)
         var tokens: [ImportedToken] = []
-        tokens.reserveCapacity(rows.count)
         var lineOfUUID: [String: Int] = [:]
-        for row in rows {
-            let token = try makeToken(row, file: fileName)
+        while let token = try reader.next() {
             if let firstLine = lineOfUUID[token.record.uuid] {
                 throw InventoryImportError.duplicateUUID(
                     file: fileName, uuid: token.record.uuid, firstLine: firstLine, line: token.line)
@@ -41,7 +35,7 @@ public enum InventoryImport {
         var values: [String: String]
     }
 
-    private static func makeToken(_ row: Row, file: String) throws -> ImportedToken {
+    static func makeToken(_ row: Row, file: String) throws -> ImportedToken {
         func value(_ field: String) throws -> String {
             let text = row.values[field]?.trimmingCharacters(in: .whitespaces) ?? ""
             guard !text.isEmpty else { throw InventoryImportError.emptyValue(file: file, line: row.line, field: field) }

@@ -17,6 +17,9 @@ public enum InventoryImportError: Error, Equatable, CustomStringConvertible {
     case malformedJSON(file: String, line: Int, detail: String)
     case notAString(file: String, line: Int, field: String)
     case jsonNotAnArray(file: String)
+    case notUTF8(file: String, line: Int)
+    case valueTooLong(file: String, line: Int)
+    case tooManyFields(file: String, line: Int)
 
     public var description: String {
         let columns = InventoryImport.columns.joined(separator: ",")
@@ -52,6 +55,14 @@ public enum InventoryImportError: Error, Equatable, CustomStringConvertible {
             return "\(file):\(line): malformed JSON: \(detail)"
         case .notAString(let file, let line, let field):
             return "\(file):\(line): field `\(field)` must be a JSON string"
+        case .notUTF8(let file, let line):
+            return "\(file):\(line): a value is not UTF-8 text; save the file as UTF-8"
+        case .valueTooLong(let file, let line):
+            return "\(file):\(line): a value is longer than \(InventoryImport.maxValueBytes >> 10) KiB; "
+                + "is this an import file (controller,user,name,uuid,created)?"
+        case .tooManyFields(let file, let line):
+            return "\(file):\(line): more than \(InventoryImport.maxFieldsPerRecord) fields in one record; "
+                + "is this an import file (controller,user,name,uuid,created)?"
         case .jsonNotAnArray(let file):
             return "\(file):1: a JSON import is an array of objects ([{\"controller\": …}, …]), not a single object"
         }

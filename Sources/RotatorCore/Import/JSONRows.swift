@@ -2,21 +2,15 @@ import Foundation
 
 /// A JSON array of objects whose keys are the import columns and whose values are strings. Hand-parsed to know
 /// the line each object starts on.
-enum JSONRows {
-    static func parse(_ text: Substring, file: String) throws -> [InventoryImport.Row] {
-        var parser = JSONParser(bytes: Array(text.utf8), file: file)
-        let rows = try parser.parseDocument()
-        return rows
-    }
-}
+struct JSONRows {
+    private var bytes: ImportBytes
+    private let file: String
+    private var line = 1
+    /// Objects returned so far; nil before the opening `[`.
+    private var count: Int?
+    private var finished = false
 
-private struct JSONParser {
-    let bytes: [UInt8]
-    let file: String
-    var index = 0
-    var line = 1
-
-    init(bytes: [UInt8], file: String) {
+    init(_ bytes: ImportBytes, file: String) {
         self.bytes = bytes
         self.file = file
     }
@@ -25,50 +19,60 @@ private struct JSONParser {
         .malformedJSON(file: file, line: line, detail: detail)
     }
 
-    mutating func parseDocument() throws -> [InventoryImport.Row] {
-        skipWhitespace()
-        try expect("[", "the document must be an array of objects")
-        var rows: [InventoryImport.Row] = []
-        skipWhitespace()
-        if peek() == UInt8(ascii: "]") {
-            index += 1
-        } else {
-            while true {
-                skipWhitespace()
-                guard peek() == UInt8(ascii: "{") else {
-                    throw failure("element \(rows.count + 1) of the array is not an object")
-                }
-                rows.append(try parseTokenObject())
-                skipWhitespace()
-                if peek() == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                try expect("]", "expected , or ] after an object")
-                break
+    /// The next object of the array, or nil after the closing `]` (and nothing but whitespace after it).
+    mutating func next() throws -> InventoryImport.Row? {
+        if finished { return nil }
+        try skipWhitespace()
+        guard let count else {
+            try expect("[", "the document must be an array of objects")
+            try skipWhitespace()
+            if try peek() == UInt8(ascii: "]") {
+                bytes.advance()
+                return try end()
             }
+            self.count = 0
+            return try object(number: 1)
         }
-        skipWhitespace()
-        guard index == bytes.count else { throw failure("unexpected text after the closing ]") }
-        return rows
+        if try peek() == UInt8(ascii: ",") {
+            bytes.advance()
+            try skipWhitespace()
+            return try object(number: count + 1)
+        }
+        try expect("]", "expected , or ] after an object")
+        return try end()
+    }
+
+    private mutating func object(number: Int) throws -> InventoryImport.Row {
+        guard try peek() == UInt8(ascii: "{") else {
+            throw failure("element \(number) of the array is not an object")
+        }
+        count = number
+        return try parseTokenObject()
+    }
+
+    private mutating func end() throws -> InventoryImport.Row? {
+        try skipWhitespace()
+        guard try peek() == nil else { throw failure("unexpected text after the closing ]") }
+        finished = true
+        return nil
     }
 
     private mutating func parseTokenObject() throws -> InventoryImport.Row {
         let objectLine = line
-        index += 1  // {
+        bytes.advance()  // {
         var values: [String: String] = [:]
-        skipWhitespace()
-        if peek() == UInt8(ascii: "}") {
-            index += 1
+        try skipWhitespace()
+        if try peek() == UInt8(ascii: "}") {
+            bytes.advance()
         } else {
             while true {
-                skipWhitespace()
-                guard peek() == UInt8(ascii: "\"") else { throw failure("expected a key in quotes") }
+                try skipWhitespace()
+                guard try peek() == UInt8(ascii: "\"") else { throw failure("expected a key in quotes") }
                 let keyLine = line
                 let key = try parseString()
-                skipWhitespace()
+                try skipWhitespace()
                 try expect(":", "expected : after the key \"\(key)\"")
-                skipWhitespace()
+                try skipWhitespace()
                 let valueLine = line
                 let value = try parseValue()
                 guard InventoryImport.columns.contains(key) else {
@@ -79,9 +83,9 @@ private struct JSONParser {
                 }
                 guard let value else { throw InventoryImportError.notAString(file: file, line: valueLine, field: key) }
                 values[key] = value
-                skipWhitespace()
-                if peek() == UInt8(ascii: ",") {
-                    index += 1
+                try skipWhitespace()
+                if try peek() == UInt8(ascii: ",") {
+                    bytes.advance()
                     continue
                 }
                 try expect("}", "expected , or } in an object")
@@ -96,7 +100,7 @@ private struct JSONParser {
 
     /// A string value, or nil for any other JSON value (skipped over).
     private mutating func parseValue() throws -> String? {
-        guard let byte = peek() else { throw failure("unexpected end of the document") }
+        guard let byte = try peek() else { throw failure("unexpected end of the document") }
         switch byte {
         case UInt8(ascii: "\""):
             return try parseString()
@@ -104,10 +108,13 @@ private struct JSONParser {
             try skipComposite()
             return nil
         default:
-            let start = index
-            while let next = peek(), next.isJSONLiteralByte { index += 1 }
-            guard index > start else { throw failure("unexpected character \(describe(byte))") }
-            let literal = String(decoding: bytes[start..<index], as: UTF8.self)
+            var bytesOfLiteral: [UInt8] = []
+            while let next = try peek(), next.isJSONLiteralByte, bytesOfLiteral.count < 64 {
+                bytesOfLiteral.append(next)
+                bytes.advance()
+            }
+            guard !bytesOfLiteral.isEmpty else { throw failure("unexpected character \(describe(byte))") }
+            let literal = String(decoding: bytesOfLiteral, as: UTF8.self)
             guard ["true", "false", "null"].contains(literal) || Double(literal) != nil else {
                 throw failure("unexpected value \(literal)")
             }
@@ -118,7 +125,7 @@ private struct JSONParser {
     private mutating func skipComposite() throws {
         var depth = 0
         repeat {
-            guard let byte = peek() else { throw failure("unexpected end of the document") }
+            guard let byte = try peek() else { throw failure("unexpected end of the document") }
             switch byte {
             case UInt8(ascii: "\""):
                 _ = try parseString()
@@ -128,23 +135,26 @@ private struct JSONParser {
             case UInt8(ascii: "\n"): line += 1
             default: break
             }
-            index += 1
+            bytes.advance()
         } while depth > 0
     }
 
     private mutating func parseString() throws -> String {
         let startLine = line
-        index += 1  // opening quote
+        bytes.advance()  // opening quote
         var content: [UInt8] = []
         while true {
-            guard let byte = peek() else {
+            guard let byte = try peek() else {
                 throw InventoryImportError.malformedJSON(
                     file: file, line: startLine, detail: "a string is never closed")
             }
-            index += 1
+            bytes.advance()
             switch byte {
             case UInt8(ascii: "\""):
-                return String(decoding: content, as: UTF8.self)
+                guard let text = String(validating: content, as: UTF8.self) else {
+                    throw InventoryImportError.notUTF8(file: file, line: startLine)
+                }
+                return text
             case UInt8(ascii: "\\"):
                 try appendEscape(to: &content)
             case 0..<0x20:
@@ -152,12 +162,15 @@ private struct JSONParser {
             default:
                 content.append(byte)
             }
+            guard content.count <= InventoryImport.maxValueBytes else {
+                throw InventoryImportError.valueTooLong(file: file, line: startLine)
+            }
         }
     }
 
     private mutating func appendEscape(to content: inout [UInt8]) throws {
-        guard let byte = peek() else { throw failure("unexpected end of the document") }
-        index += 1
+        guard let byte = try peek() else { throw failure("unexpected end of the document") }
+        bytes.advance()
         let simple: [UInt8: UInt8] = [
             UInt8(ascii: "\""): UInt8(ascii: "\""), UInt8(ascii: "\\"): UInt8(ascii: "\\"),
             UInt8(ascii: "/"): UInt8(ascii: "/"), UInt8(ascii: "b"): 0x08, UInt8(ascii: "f"): 0x0C,
@@ -170,10 +183,10 @@ private struct JSONParser {
         guard byte == UInt8(ascii: "u") else { throw failure("unknown escape \\\(describe(byte))") }
         var scalar = try hexQuad()
         if (0xD800..<0xDC00).contains(scalar) {
-            guard peek() == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u") else {
+            guard try peek() == UInt8(ascii: "\\"), try peek(1) == UInt8(ascii: "u") else {
                 throw failure("an unpaired UTF-16 surrogate in \\u escape")
             }
-            index += 2
+            bytes.advance(2)
             let low = try hexQuad()
             guard (0xDC00..<0xE000).contains(low) else { throw failure("an unpaired UTF-16 surrogate in \\u escape") }
             scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
@@ -183,30 +196,35 @@ private struct JSONParser {
     }
 
     private mutating func hexQuad() throws -> UInt32 {
-        guard index + 4 <= bytes.count else { throw failure("a \\u escape needs four hex digits") }
-        let text = String(decoding: bytes[index..<(index + 4)], as: UTF8.self)
-        guard let value = UInt32(text, radix: 16) else { throw failure("a \\u escape needs four hex digits") }
-        index += 4
+        var digits: [UInt8] = []
+        for offset in 0..<4 {
+            guard let digit = try peek(offset) else { throw failure("a \\u escape needs four hex digits") }
+            digits.append(digit)
+        }
+        guard let value = UInt32(String(decoding: digits, as: UTF8.self), radix: 16) else {
+            throw failure("a \\u escape needs four hex digits")
+        }
+        bytes.advance(4)
         return value
     }
 
     private mutating func expect(_ character: Unicode.Scalar, _ detail: String) throws {
-        guard peek() == UInt8(ascii: character) else { throw failure(detail) }
-        index += 1
+        guard try peek() == UInt8(ascii: character) else { throw failure(detail) }
+        bytes.advance()
     }
 
-    private func peek() -> UInt8? {
-        index < bytes.count ? bytes[index] : nil
+    private mutating func peek(_ offset: Int = 0) throws -> UInt8? {
+        try bytes.peek(offset)
     }
 
-    private mutating func skipWhitespace() {
-        while let byte = peek() {
+    private mutating func skipWhitespace() throws {
+        while let byte = try peek() {
             switch byte {
             case UInt8(ascii: "\n"): line += 1
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): break
             default: return
             }
-            index += 1
+            bytes.advance()
         }
     }
 

@@ -23,6 +23,13 @@ public protocol InventoryDatabase: TokenInventory {
         _ tokens: [ImportedToken], source: String?, addedAt: Date, events: [InventoryEvent],
         progress: (@Sendable (Int) -> Void)?
     ) async throws
+    /// The tokens `next` gives until nil, all or nothing, one at a time in memory; an error `next` throws aborts
+    /// the import. A uuid already present (an earlier row of the import included) fails it naming its line.
+    /// `events(count)` are appended in the same transaction. Returns how many were imported.
+    func importTokens(
+        source: String?, addedAt: Date, progress: (@Sendable (Int) -> Void)?,
+        events: (_ count: Int) -> [InventoryEvent], reading next: () throws -> ImportedToken?
+    ) async throws -> Int
     func remove(uuid: String, events: [InventoryEvent]) async throws
     func markRevoked(uuid: String, at: Date, events: [InventoryEvent]) async throws
     func recordUsage(_ usages: [TokenUsage]) async throws
