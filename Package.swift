@@ -247,7 +247,7 @@ let package = Package(
             dependencies: [
                 "Locking",
                 "RotatorCLI", "RotatorCore", "InventoryStore", "JenkinsSimulator", "JenkinsAPI", "JenkinsTestSupport",
-                "PostgresInventory", "PostgresTestSupport",
+                "PostgresInventory", "PostgresTestSupport", "TokenSinks",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
