@@ -91,3 +91,19 @@ struct InventoryImportReaderTests {
         #expect(handedOver < header.count + 1_002 * row.count)
     }
 }
+
+@Suite("Import values: trimming and UTF-8")
+struct ImportValueTests {
+    @Test("blanks around a value are trimmed as CharacterSet.whitespaces does, Unicode spaces included")
+    func trimming() {
+        for text in ["alice", " alice\t", "\u{00A0}al ice\u{3000}", "  ", "", "é", " é ", "a\n", "\u{2003}"] {
+            #expect(InventoryImport.trimmingBlanks(text) == text.trimmingCharacters(in: .whitespaces), "\(text)")
+        }
+    }
+
+    @Test("UTF-8 text is decoded, anything else refused")
+    func utf8() {
+        #expect(InventoryImport.text(ofUTF8: Array("ci-é".utf8)) == "ci-é")
+        #expect(InventoryImport.text(ofUTF8: [0x61, 0xC3]) == nil)
+    }
+}

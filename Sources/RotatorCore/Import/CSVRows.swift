@@ -160,7 +160,7 @@ private struct CSVReader {
         guard field.count <= InventoryImport.maxValueBytes else {
             throw InventoryImportError.valueTooLong(file: file, line: line)
         }
-        guard let text = String(validating: field, as: UTF8.self) else {
+        guard let text = InventoryImport.text(ofUTF8: field) else {
             throw InventoryImportError.notUTF8(file: file, line: line)
         }
         return text

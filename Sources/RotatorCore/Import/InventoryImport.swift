@@ -37,7 +37,7 @@ public enum InventoryImport {
 
     static func makeToken(_ row: Row, file: String) throws -> ImportedToken {
         func value(_ field: String) throws -> String {
-            let text = row.values[field]?.trimmingCharacters(in: .whitespaces) ?? ""
+            let text = trimmingBlanks(row.values[field] ?? "")
             guard !text.isEmpty else { throw InventoryImportError.emptyValue(file: file, line: row.line, field: field) }
             return text
         }
@@ -54,6 +54,29 @@ public enum InventoryImport {
         }
         let record = InventoryToken(controller: controller, user: user, name: name, uuid: uuid, created: created)
         return ImportedToken(line: row.line, record: record)
+    }
+
+    /// `text` without the spaces and tabs around it (`CharacterSet.whitespaces`: tab and Unicode's space
+    /// separators). Foundation's `trimmingCharacters` took a quarter of an import's time; most values need nothing.
+    static func trimmingBlanks(_ text: String) -> String {
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte >= 0x80 }
+        guard let first = text.utf8.first, let last = text.utf8.last, isBlank(first) || isBlank(last) else {
+            return text
+        }
+        let blank: (Unicode.Scalar) -> Bool = { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
+        let scalars = text.unicodeScalars
+        guard let start = scalars.firstIndex(where: { !blank($0) }), let end = scalars.lastIndex(where: { !blank($0) })
+        else { return "" }
+        return String(scalars[start...end])
+    }
+
+    /// The text of a value's UTF-8 bytes, or nil when they are not UTF-8. ASCII (nearly every value) takes the
+    /// fast path.
+    static func text(ofUTF8 bytes: [UInt8]) -> String? {
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.allSatisfy { $0 < 0x80 }
+                ? String(decoding: buffer, as: UTF8.self) : String(validating: buffer, as: UTF8.self)
+        }
     }
 
     /// The lowercase form of an 8-4-4-4-12 hex UUID (any version), or nil.

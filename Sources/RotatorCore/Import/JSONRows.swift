@@ -151,7 +151,7 @@ struct JSONRows {
             bytes.advance()
             switch byte {
             case UInt8(ascii: "\""):
-                guard let text = String(validating: content, as: UTF8.self) else {
+                guard let text = InventoryImport.text(ofUTF8: content) else {
                     throw InventoryImportError.notUTF8(file: file, line: startLine)
                 }
                 return text
