@@ -14,19 +14,17 @@ TMPDIR=/dev/shm puts the work folder (inventory and token files) on tmpfs.
 """
 
 import argparse
-import datetime
 import json
 import os
-import re
 import secrets
-import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 import uuid
+
+import benchsupport
 
 CONTROLLERS = 2
 USERS_PER_CONTROLLER = 10
@@ -65,8 +63,7 @@ def run_once(args):
     work = tempfile.mkdtemp(prefix="bench-rotate-")
     rotator = os.path.join(args.bin, "token-rotator")
     sim = os.path.join(args.bin, "jenkins-sim")
-    created = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=120)).strftime(
-        "%Y-%m-%dT%H:%M:%SZ")
+    created = benchsupport.days_ago(120)
     admin_token = "11" + secrets.token_hex(16)
     per_controller = args.tokens // CONTROLLERS
     processes, urls, csv_rows = [], [], []
@@ -110,29 +107,16 @@ def run_once(args):
                          f"  deliver:\n"
                          f"    - file: {{ path: \"{work}/sinks/{{controller}}/{{user}}/{{name}}.token\" }}\n"
                          f"limits:\n  max_rotations: {args.tokens}\n  max_consecutive_failures: 3\n")
-        with open(os.path.join(work, "inventory.csv"), "w") as handle:
-            handle.write("controller,user,name,uuid,created\n" + "\n".join(csv_rows) + "\n")
-        common = ["--db", os.path.join(work, "inventory.sqlite"), "--policy", os.path.join(work, "policy.yml")]
-        subprocess.run([rotator, "inventory", "import", os.path.join(work, "inventory.csv")] + common, check=True,
-                       stderr=subprocess.DEVNULL)
+        common = benchsupport.import_inventory(work, rotator, csv_rows)
         for url in urls:
             urllib.request.urlopen(urllib.request.Request(url + "_sim/requests/reset", method="POST")).read()
 
         sim_cpu_before = [process_cpu(process.pid) for process in processes]
-        timed = subprocess.run(
-            ["/usr/bin/time", "-v"] + args.wrap.split() + [rotator, "rotate", "--format", "json", "--log-level", "error"]
-            + common,
-            capture_output=True, text=True)
-        if timed.returncode != 0:
-            print(timed.stdout[-2000:], timed.stderr[-4000:], file=sys.stderr)
-            sys.exit(f"rotate exited {timed.returncode}")
+        result, stats, peaks = benchsupport.timed_rotate(rotator, common, wrap=args.wrap.split())
         sim_cpu = sum(process_cpu(process.pid) for process in processes) - sum(sim_cpu_before)
-        result = json.loads(timed.stdout)
-        stats = dict(re.findall(r"^\s*(.+?): (.+)$", timed.stderr, re.M))
-        wall = parse_elapsed(stats["Elapsed (wall clock) time (h:mm:ss or m:ss)"])
-        user, system = float(stats["User time (seconds)"]), float(stats["System time (seconds)"])
+        wall, user, system = peaks["wall"], peaks["user"], peaks["system"]
         cpu = user + system
-        rss_mb = int(stats["Maximum resident set size (kbytes)"]) / 1024
+        rss_mb = peaks["rss_mb"]
         requests = []
         for url in urls:
             counts = json.load(urllib.request.urlopen(url + "_sim/requests"))["counts"]
@@ -150,13 +134,7 @@ def run_once(args):
         print(f"simulators' CPU {sim_cpu:.2f} s = {sim_cpu / max(sum(requests), 1) * 1e6:.0f} us per request")
         return wall, ideal, cpu / max(rotated, 1) * 1000
     finally:
-        for process in processes:
-            process.terminate()
-            process.wait()
-        if args.keep:
-            print("kept", work)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        benchsupport.clean_up(processes, work, args.keep)
 
 
 def process_cpu(pid):
@@ -164,14 +142,6 @@ def process_cpu(pid):
     with open(f"/proc/{pid}/stat") as handle:
         fields = handle.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def parse_elapsed(text):
-    parts = [float(p) for p in text.split(":")]
-    seconds = 0.0
-    for part in parts:
-        seconds = seconds * 60 + part
-    return seconds
 
 
 if __name__ == "__main__":

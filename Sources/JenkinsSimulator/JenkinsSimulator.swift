@@ -27,19 +27,26 @@ public final class JenkinsSimulator: Sendable {
     /// The session cookie name of this run, `JSESSIONID.<8 hex>`.
     public let sessionCookieName: String
 
+    /// The controller that the inspection methods speak for: the only one, or the first of several.
     let state: SimulatorState
+    /// Every controller's state by name (one, named "", unless the configuration names several).
+    private let states: [String: SimulatorState]
+    /// The names of the controllers served, in the users file's order; empty for a single controller.
+    public let controllerNames: [String]
     private let serviceGroup: ServiceGroup
     private let runTask: Task<Void, Never>
 
     private init(
-        baseURL: URL, port: Int, configuration: SimulatorConfiguration, state: SimulatorState,
-        serviceGroup: ServiceGroup, runTask: Task<Void, Never>
+        baseURL: URL, port: Int, configuration: SimulatorConfiguration,
+        states: [(name: String, state: SimulatorState)], serviceGroup: ServiceGroup, runTask: Task<Void, Never>
     ) {
         self.baseURL = baseURL
         self.port = port
         self.configuration = configuration
-        self.state = state
-        self.sessionCookieName = state.sessionCookieName
+        self.state = states[0].state
+        self.states = Dictionary(uniqueKeysWithValues: states.map { ($0.name, $0.state) })
+        self.controllerNames = configuration.controllers.map(\.name)
+        self.sessionCookieName = states[0].state.sessionCookieName
         self.serviceGroup = serviceGroup
         self.runTask = runTask
     }
@@ -48,7 +55,6 @@ public final class JenkinsSimulator: Sendable {
     public static func start(_ configuration: SimulatorConfiguration, logger: Logger? = nil) async throws
         -> JenkinsSimulator
     {
-        let state = try SimulatorState(configuration: configuration)
         guard let crumbField = HTTPField.Name(configuration.crumbField) else {
             throw SimulatorError.usage("'\(configuration.crumbField)' is not a valid header name for the crumb field")
         }
@@ -56,18 +62,53 @@ public final class JenkinsSimulator: Sendable {
         if logger.logLevel < .error && ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil {
             logger.logLevel = .error
         }
-        let responder = SimulatorResponder(
-            state: state, latency: configuration.latency, crumbField: crumbField,
-            scheme: configuration.tls == nil ? "http" : "https", contextPath: state.contextPath)
+        let scheme = configuration.tls == nil ? "http" : "https"
+        func responder(_ state: SimulatorState, simulatorAPIPath: String = "/_sim") -> SimulatorResponder {
+            SimulatorResponder(
+                state: state, latency: configuration.latency, crumbField: crumbField, scheme: scheme,
+                contextPath: state.contextPath, simulatorAPIPath: simulatorAPIPath)
+        }
+        let contextPath = try SimulatorConfiguration.normalizedContextPath(configuration.contextPath)
+        let states: [(name: String, state: SimulatorState)]
+        let app: any ApplicationProtocol
         let bound = BoundPort()
-        let app = Application(
-            responder: responder,
-            server: try serverBuilder(configuration.tls),
-            configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port),
-                serverName: nil, reuseAddress: true),
-            onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? configuration.port)) },
-            logger: logger)
+        let serverBuilder = try serverBuilder(configuration.tls)
+        let serverConfiguration = ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port), serverName: nil, reuseAddress: true)
+        let onServerRunning: @Sendable (any Channel) async -> Void = { channel in
+            bound.resolve(.success(channel.localAddress?.port ?? configuration.port))
+        }
+        if configuration.controllers.isEmpty {
+            let state = try SimulatorState(configuration: configuration)
+            states = [("", state)]
+            app = Application(
+                responder: responder(state), server: serverBuilder, configuration: serverConfiguration,
+                onServerRunning: onServerRunning, logger: logger)
+        } else {
+            var names: Set<String> = []
+            for controller in configuration.controllers {
+                if let problem = SimulatedController.problem(withName: controller.name) {
+                    throw SimulatorError.usage(problem)
+                }
+                guard names.insert(controller.name).inserted else {
+                    throw SimulatorError.usage("controller '\(controller.name)' appears twice")
+                }
+            }
+            states = try configuration.controllers.map { controller in
+                var own = configuration
+                own.users = controller.users
+                own.credentials = controller.credentials
+                own.contextPath = contextPath + "/" + controller.name
+                own.controllers = []
+                return (controller.name, try SimulatorState(configuration: own))
+            }
+            let responders = states.map { ($0.name, responder($0.state, simulatorAPIPath: "/_sim/\($0.name)")) }
+            let router = ControllerRouter(
+                controllers: Dictionary(uniqueKeysWithValues: responders), contextPath: contextPath)
+            app = Application(
+                responder: router, server: serverBuilder, configuration: serverConfiguration,
+                onServerRunning: onServerRunning, logger: logger)
+        }
         let serviceGroup = ServiceGroup(
             configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         let runTask = Task {
@@ -85,13 +126,12 @@ public final class JenkinsSimulator: Sendable {
             runTask.cancel()
             throw error
         }
-        let scheme = configuration.tls == nil ? "http" : "https"
         let hostForURL = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        guard let baseURL = URL(string: "\(scheme)://\(hostForURL):\(port)\(state.contextPath)/") else {
+        guard let baseURL = URL(string: "\(scheme)://\(hostForURL):\(port)\(contextPath)/") else {
             throw SimulatorError.startFailed(reason: "cannot form a URL from host \(configuration.host)")
         }
         return JenkinsSimulator(
-            baseURL: baseURL, port: port, configuration: configuration, state: state, serviceGroup: serviceGroup,
+            baseURL: baseURL, port: port, configuration: configuration, states: states, serviceGroup: serviceGroup,
             runTask: runTask)
     }
 
@@ -110,9 +150,15 @@ public final class JenkinsSimulator: Sendable {
         }
     }
 
+    /// The base URL of one of several controllers (`<baseURL><name>/`), or nil when no controller has that name.
+    public func url(ofController name: String) -> URL? {
+        guard states[name] != nil, !name.isEmpty else { return nil }
+        return baseURL.appendingPathComponent(name, isDirectory: true)
+    }
+
     /// Stops the server: held requests are dropped, then the server shuts down gracefully.
     public func stop() async {
-        await state.shutDown()
+        for state in states.values { await state.shutDown() }
         await serviceGroup.triggerGracefulShutdown()
         await runTask.value
     }
@@ -125,11 +171,21 @@ public final class JenkinsSimulator: Sendable {
     /// The tokens a user holds now (never their values).
     public func tokens(of user: String) async -> [TokenSnapshot] { await state.tokens(of: user) }
 
+    /// The tokens a user of one of several controllers holds now.
+    public func tokens(of user: String, onController name: String) async -> [TokenSnapshot] {
+        await states[name]?.tokens(of: user) ?? []
+    }
+
     /// Every credential of the credentials plugin's stores: redacted XML and a digest of the secret, never the secret.
     public func credentials() async -> [CredentialSnapshot] { await state.credentialSnapshots() }
 
     /// How many requests reached an endpoint since the start or the last ``resetCounters()``.
     public func requestCount(_ endpoint: SimulatorEndpoint) async -> Int { await state.requestCount(endpoint) }
+
+    /// How many requests reached an endpoint of one of several controllers.
+    public func requestCount(_ endpoint: SimulatorEndpoint, onController name: String) async -> Int {
+        await states[name]?.requestCount(endpoint) ?? 0
+    }
 
     /// The request log (method, path, status, auth kind, endpoint), oldest first.
     public func requestLog() async -> [RequestLogEntry] { await state.requestLog() }

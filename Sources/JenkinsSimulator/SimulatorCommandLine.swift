@@ -18,7 +18,9 @@ public enum SimulatorCommandLine {
           --port N               Port to listen on; 0 picks a free port (default 0).
           --host H               Interface to bind (default 127.0.0.1).
           --users FILE           YAML users file (users: [{id, password, admin, read, tokens: [...]}],
-                                 credentials: [{store, id, kind, username, secret, ...}]).
+                                 credentials: [{store, id, kind, username, secret, ...}]), or
+                                 controllers: [{name, users, credentials}] for several controllers in one
+                                 process, each served at BASE/NAME/ and inspected at /_sim/NAME/.
           --jenkins-version V    Jenkins version to imitate (default 2.555.1).
           --admin-can-generate   Let administrators generate tokens for other users.
           --csrf on|off          CSRF protection (crumbs); default on.
@@ -83,6 +85,7 @@ public enum SimulatorCommandLine {
                 let contents = try UsersFile.loadContents(path: try value(for: option))
                 configuration.users = contents.users
                 configuration.credentials = contents.credentials
+                configuration.controllers = contents.controllers
             case "--prefix":
                 configuration.contextPath = try SimulatorConfiguration.normalizedContextPath(try value(for: option))
             case "--jenkins-version":

@@ -40,6 +40,10 @@ public struct SimulatorConfiguration: Sendable {
     /// Whether the People View plugin is installed: from 2.452 it serves `/asynchPeople/` and `/people/`
     /// (core Jenkins did before). Default true.
     public var peopleViewPlugin: Bool
+    /// Several controllers in one process (`controllers:` of the users file), each under `<contextPath>/<name>/`
+    /// with its own users and credentials (``users`` and ``credentials`` are then unused); every other setting is
+    /// shared. Empty (the default): one controller at ``contextPath``.
+    public var controllers: [SimulatedController] = []
 
     /// Creates a configuration; every parameter has the default a plain Jenkins would have.
     public init(

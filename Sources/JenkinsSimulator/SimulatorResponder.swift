@@ -14,6 +14,8 @@ struct SimulatorResponder: HTTPResponder {
     let scheme: String
     /// The servlet context path, e.g. `/jenkins`, or empty.
     let contextPath: String
+    /// Where this controller's `/_sim/` API lives: `/_sim`, or `/_sim/<name>` for one of several controllers.
+    var simulatorAPIPath = "/_sim"
 
     /// Largest request body read (urlencoded forms, `/_sim/` JSON).
     static let maxBody = 1 << 20
@@ -68,10 +70,12 @@ struct SimulatorResponder: HTTPResponder {
                 if cookies[name] == nil { cookies[name] = parts[1].trimmingCharacters(in: .whitespaces) }
             }
         }
-        let isSimulatorAPI = path == "/_sim" || path.hasPrefix("/_sim/")
+        let isSimulatorAPI = path == simulatorAPIPath || path.hasPrefix(simulatorAPIPath + "/")
         var relative = Substring(path)
         var outsideContext = false
-        if !isSimulatorAPI && !contextPath.isEmpty {
+        if isSimulatorAPI {
+            relative = "/_sim" + relative.dropFirst(simulatorAPIPath.count)
+        } else if !contextPath.isEmpty {
             if path == contextPath || path.hasPrefix(contextPath + "/") {
                 relative = relative.dropFirst(contextPath.count)
             } else {

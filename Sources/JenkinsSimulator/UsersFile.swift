@@ -17,6 +17,14 @@ import Yams
 ///   - { store: "user:alice", id: alice-token, kind: secret_text, secret: old-value }
 ///   - { store: "folder:team/app", domain: _, id: app-token, kind: secret_text, secret: x, scope: GLOBAL }
 /// ```
+///
+/// Or, for one process serving several controllers, each under `/<name>/` with its own users and credentials:
+///
+/// ```yaml
+/// controllers:
+///   - { name: c1, users: [...], credentials: [...] }
+///   - { name: c2, users: [...] }
+/// ```
 public enum UsersFile {
     /// Everything a users file seeds.
     public struct Contents: Sendable, Equatable {
@@ -24,9 +32,18 @@ public enum UsersFile {
         public var users: [SimulatedUser]
         /// The credentials of the credentials plugin's stores.
         public var credentials: [SimulatedCredential]
+        /// The controllers of a multi-controller file (then `users` and `credentials` are empty).
+        public var controllers: [SimulatedController] = []
     }
 
     private struct Document: Decodable {
+        var users: [User]?
+        var credentials: [Credential]?
+        var controllers: [Controller]?
+    }
+
+    private struct Controller: Decodable {
+        var name: String
         var users: [User]?
         var credentials: [Credential]?
     }
@@ -97,23 +114,58 @@ public enum UsersFile {
         } catch {
             throw SimulatorError.usersFile(path: path, reason: "invalid YAML (\(error))")
         }
-        var seen: Set<String> = []
-        let users = try (document.users ?? []).map { user in
-            guard !user.id.isEmpty else { throw SimulatorError.usersFile(path: path, reason: "a user has an empty id") }
-            guard seen.insert(user.id.lowercased()).inserted else {
-                throw SimulatorError.usersFile(path: path, reason: "user '\(user.id)' appears twice (ids ignore case)")
-            }
-            let tokens = try (user.tokens ?? []).map { token in
-                try simulatedToken(token, user: user.id, path: path)
-            }
-            return SimulatedUser(
-                id: user.id, password: user.password, admin: user.admin ?? false, read: user.read ?? true,
-                tokens: tokens)
+        guard let controllers = document.controllers else {
+            let (users, credentials) = try seeds(document.users, document.credentials, path: path, scope: "")
+            return Contents(users: users, credentials: credentials)
         }
-        let credentials = try (document.credentials ?? []).enumerated().map { index, credential in
-            try simulatedCredential(credential, index: index, path: path)
+        guard document.users == nil, document.credentials == nil else {
+            throw SimulatorError.usersFile(
+                path: path, reason: "with controllers:, users and credentials go inside each controller")
         }
-        return Contents(users: users, credentials: credentials)
+        var names: Set<String> = []
+        let seeded = try controllers.map { controller in
+            if let problem = SimulatedController.problem(withName: controller.name) {
+                throw SimulatorError.usersFile(path: path, reason: problem)
+            }
+            guard names.insert(controller.name).inserted else {
+                throw SimulatorError.usersFile(path: path, reason: "controller '\(controller.name)' appears twice")
+            }
+            let (users, credentials) = try seeds(
+                controller.users, controller.credentials, path: path, scope: "controller '\(controller.name)': ")
+            return SimulatedController(name: controller.name, users: users, credentials: credentials)
+        }
+        guard !seeded.isEmpty else { throw SimulatorError.usersFile(path: path, reason: "controllers: is empty") }
+        return Contents(users: [], credentials: [], controllers: seeded)
+    }
+
+    /// One controller's users and credentials; `scope` starts each error's reason (which controller).
+    private static func seeds(_ users: [User]?, _ credentials: [Credential]?, path: String, scope: String) throws
+        -> ([SimulatedUser], [SimulatedCredential])
+    {
+        do {
+            var seen: Set<String> = []
+            let seededUsers = try (users ?? []).map { user in
+                guard !user.id.isEmpty else {
+                    throw SimulatorError.usersFile(path: path, reason: "a user has an empty id")
+                }
+                guard seen.insert(user.id.lowercased()).inserted else {
+                    throw SimulatorError.usersFile(
+                        path: path, reason: "user '\(user.id)' appears twice (ids ignore case)")
+                }
+                let tokens = try (user.tokens ?? []).map { token in
+                    try simulatedToken(token, user: user.id, path: path)
+                }
+                return SimulatedUser(
+                    id: user.id, password: user.password, admin: user.admin ?? false, read: user.read ?? true,
+                    tokens: tokens)
+            }
+            let seededCredentials = try (credentials ?? []).enumerated().map { index, credential in
+                try simulatedCredential(credential, index: index, path: path)
+            }
+            return (seededUsers, seededCredentials)
+        } catch SimulatorError.usersFile(let path, let reason) where !scope.isEmpty {
+            throw SimulatorError.usersFile(path: path, reason: scope + reason)
+        }
     }
 
     private static func simulatedCredential(_ entry: Credential, index: Int, path: String) throws
