@@ -15,6 +15,16 @@ extension Inventory {
         try queue.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
     }
 
+    /// Every table, index and trigger with its SQL, as text (a write, so it also works inside an import's
+    /// transaction, which the write queue re-enters).
+    @_spi(Testing)
+    public func schemaText() throws -> String {
+        try write("reading the schema") { db in
+            try Row.fetchAll(db, sql: "SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
+                .map(\.description).joined(separator: "\n")
+        }
+    }
+
     /// Every row of every table, as text, in a stable order: equal dumps mean unchanged data.
     @_spi(Testing)
     public func dumpAllRows() throws -> String {

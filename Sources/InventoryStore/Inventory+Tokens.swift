@@ -38,8 +38,10 @@ extension Inventory {
     ) throws -> Int {
         try write("importing tokens") { db in
             var count = 0
+            var indexes = try DeferredIndexes(db)
             while let imported = try next() {
                 if let progress, count % 1_000 == 0 { progress(count) }
+                try indexes.dropIfWorthIt(imported: count, db)
                 do {
                     // The uuid's unique index finds a duplicate: no lookup per row.
                     try insert(imported.record, addedAt: addedAt, db)
@@ -52,6 +54,7 @@ extension Inventory {
                 count += 1
             }
             progress?(count)
+            try indexes.rebuild(db)
             try append(events(count), db)
             return count
         }

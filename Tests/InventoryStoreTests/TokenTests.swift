@@ -223,3 +223,66 @@ struct TokenTests {
         }
     }
 }
+
+@Suite("A large import builds the secondary indexes once")
+struct DeferredIndexTests {
+    static func tokens(_ count: Int, duplicateAt: Int? = nil) -> [ImportedToken] {
+        (1...count).map { number in
+            ImportedToken(line: number + 1, record: sampleToken(number == duplicateAt ? 1 : number, name: "t\(number)"))
+        }
+    }
+
+    @Test("past the threshold the indexes are dropped inside the transaction and are back, identical, at the commit")
+    func rebuiltBeforeCommit() throws {
+        let inventory = try Inventory.inMemory()
+        let schema = try inventory.schemaText()
+        #expect(schema.contains("tokens_by_identity"))
+        var iterator = Self.tokens(12_000).makeIterator()
+        var schemaDuringImport: String?
+        var read = 0
+        let count = try inventory.importTokens(
+            source: "big.csv", addedAt: addedAt, progress: nil, events: { _ in [] },
+            reading: {
+                read += 1
+                if read == 11_000 { schemaDuringImport = try inventory.schemaText() }
+                return iterator.next()
+            })
+        #expect(count == 12_000)
+        #expect(schemaDuringImport?.contains("tokens_by_identity") == false)
+        #expect(schemaDuringImport?.contains("sqlite_autoindex_tokens_1") == true)
+        #expect(try inventory.schemaText() == schema)
+        #expect(try inventory.tokens().count == 12_000)
+    }
+
+    @Test("a large import that fails after the drop rolls back rows and indexes alike")
+    func failedImportKeepsIndexes() throws {
+        let inventory = try Inventory.inMemory()
+        let (schema, rows) = (try inventory.schemaText(), try inventory.dumpAllRows())
+        let error = #expect(throws: InventoryError.self) {
+            try inventory.importTokens(Self.tokens(12_000, duplicateAt: 11_500), source: "big.csv", addedAt: addedAt)
+        }
+        guard case .importedUUIDExists(_, _, let line, _, _) = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
+        #expect(line == 11_501)
+        #expect(try inventory.schemaText() == schema)
+        #expect(try inventory.dumpAllRows() == rows)
+    }
+
+    @Test("a small import into a large inventory keeps the indexes up to date row by row")
+    func smallImportKeepsIndexes() throws {
+        let inventory = try Inventory.inMemory()
+        try inventory.importTokens(Self.tokens(12_000), addedAt: addedAt)
+        var iterator = (20_001...20_500).map { ImportedToken(line: $0, record: sampleToken($0)) }.makeIterator()
+        var dropped = false
+        _ = try inventory.importTokens(
+            source: nil, addedAt: addedAt, progress: nil, events: { _ in [] },
+            reading: {
+                if !(try inventory.schemaText().contains("tokens_by_identity")) { dropped = true }
+                return iterator.next()
+            })
+        #expect(!dropped)
+        #expect(try inventory.tokens().count == 12_500)
+    }
+}
