@@ -85,14 +85,8 @@ public final class JenkinsSimulator: Sendable {
                 responder: responder(state), server: serverBuilder, configuration: serverConfiguration,
                 onServerRunning: onServerRunning, logger: logger)
         } else {
-            var names: Set<String> = []
-            for controller in configuration.controllers {
-                if let problem = SimulatedController.problem(withName: controller.name) {
-                    throw SimulatorError.usage(problem)
-                }
-                guard names.insert(controller.name).inserted else {
-                    throw SimulatorError.usage("controller '\(controller.name)' appears twice")
-                }
+            if let problem = SimulatedController.problem(in: configuration.controllers) {
+                throw SimulatorError.usage(problem)
             }
             states = try configuration.controllers.map { controller in
                 var own = configuration

@@ -18,9 +18,21 @@ public struct SimulatedController: Sendable, Equatable {
         self.credentials = credentials
     }
 
+    /// Why these controllers cannot be served together, or nil: there must be at least one, and their names must
+    /// be distinct.
+    static func problem(in controllers: [SimulatedController]) -> String? {
+        guard !controllers.isEmpty else { return "controllers: is empty" }
+        var names: Set<String> = []
+        for controller in controllers {
+            if let problem = problem(withName: controller.name) { return problem }
+            guard names.insert(controller.name).inserted else { return "controller '\(controller.name)' appears twice" }
+        }
+        return nil
+    }
+
     /// Why `name` cannot name a controller, or nil when it can: one path segment of letters, digits, `.`, `_`
     /// and `-`, not `_sim`, `.` or `..`.
-    static func problem(withName name: String) -> String? {
+    private static func problem(withName name: String) -> String? {
         guard !name.isEmpty else { return "a controller has an empty name" }
         guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }),
             name != "_sim", name != ".", name != ".."

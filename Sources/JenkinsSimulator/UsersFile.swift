@@ -122,19 +122,14 @@ public enum UsersFile {
             throw SimulatorError.usersFile(
                 path: path, reason: "with controllers:, users and credentials go inside each controller")
         }
-        var names: Set<String> = []
         let seeded = try controllers.map { controller in
-            if let problem = SimulatedController.problem(withName: controller.name) {
-                throw SimulatorError.usersFile(path: path, reason: problem)
-            }
-            guard names.insert(controller.name).inserted else {
-                throw SimulatorError.usersFile(path: path, reason: "controller '\(controller.name)' appears twice")
-            }
             let (users, credentials) = try seeds(
                 controller.users, controller.credentials, path: path, scope: "controller '\(controller.name)': ")
             return SimulatedController(name: controller.name, users: users, credentials: credentials)
         }
-        guard !seeded.isEmpty else { throw SimulatorError.usersFile(path: path, reason: "controllers: is empty") }
+        if let problem = SimulatedController.problem(in: seeded) {
+            throw SimulatorError.usersFile(path: path, reason: problem)
+        }
         return Contents(users: [], credentials: [], controllers: seeded)
     }
 
