@@ -39,12 +39,16 @@ extension Inventory {
         try write("importing tokens") { db in
             var count = 0
             var indexes = try DeferredIndexes(db)
+            // One statement and one `added_at` text for every row, not a statement-cache lookup and a
+            // timestamp formatted per row.
+            let statement = try db.makeStatement(sql: Self.insertSQL)
+            let addedAtText = stored(addedAt)
             while let imported = try next() {
                 if let progress, count % 1_000 == 0 { progress(count) }
                 try indexes.dropIfWorthIt(imported: count, db)
                 do {
                     // The uuid's unique index finds a duplicate: no lookup per row.
-                    try insert(imported.record, addedAt: addedAt, db)
+                    try insert(imported.record, addedAt: addedAtText, with: statement)
                 } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                     guard let existing = try token(uuid: imported.record.uuid, db) else { throw error }
                     throw InventoryError.importedUUIDExists(
@@ -210,18 +214,24 @@ extension Inventory {
         }
     }
 
+    private static let insertSQL = """
+        INSERT INTO tokens (controller, user, name, uuid, created, state, fingerprint, replaced_by,
+        revoke_after, revoked_at, last_rotated, added_at, use_count, last_used)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
     private func insert(_ token: InventoryToken, addedAt: Date, _ db: Database) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO tokens (controller, user, name, uuid, created, state, fingerprint, replaced_by,
-                revoke_after, revoked_at, last_rotated, added_at, use_count, last_used)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            token.controller, token.user, token.name, token.uuid.lowercased(), stored(token.created),
-            token.state.rawValue, token.fingerprint, token.replacedBy?.lowercased(), stored(token.revokeAfter),
-            stored(token.revokedAt), stored(token.lastRotated), stored(addedAt), token.useCount,
-            stored(token.lastUsed),
+        try insert(token, addedAt: stored(addedAt), with: db.cachedStatement(sql: Self.insertSQL))
+    }
+
+    /// Binds `token` to an ``insertSQL`` statement and runs it.
+    private func insert(_ token: InventoryToken, addedAt: String?, with statement: Statement) throws {
+        // Fourteen values for fourteen placeholders: GRDB's count check would only repeat that.
+        statement.setUncheckedArguments([
+            token.controller, token.user, token.name, lowercasedUUID(token.uuid), stored(token.created),
+            token.state.rawValue, token.fingerprint, token.replacedBy.map(lowercasedUUID), stored(token.revokeAfter),
+            stored(token.revokedAt), stored(token.lastRotated), addedAt, token.useCount, stored(token.lastUsed),
         ])
+        try statement.execute()
     }
 }

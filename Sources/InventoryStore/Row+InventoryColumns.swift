@@ -42,6 +42,11 @@ func stored(_ date: Date?) -> String? {
     date.map(UTCTimestamp.string(from:))
 }
 
+/// A uuid as stored: lowercase. Nearly every uuid already is, and then no copy is made.
+func lowercasedUUID(_ uuid: String) -> String {
+    uuid.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ? uuid.lowercased() : uuid
+}
+
 extension InventoryToken {
     static let selectColumns = """
         SELECT controller, user, name, uuid, created, state, fingerprint, replaced_by, revoke_after, revoked_at, \

@@ -71,7 +71,7 @@ struct BadInputWorld: Sendable {
 
     func importing(bytes: [UInt8], as name: String) throws -> [String] {
         let path = world.path(name)
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         return ["inventory", "import", path]
     }
 
@@ -155,7 +155,8 @@ struct BadInputTests {
                 "rules:\n  - match: { user: alice }\n    deliver:\n      - command: [\"/bin/cat\", \"{token}\"]\n")
         },
         .init(.policy, "policy bytes that are not UTF-8", exit: 2, "is not UTF-8 text") {
-            FileManager.default.createFile(atPath: $0.world.policyPath, contents: Data([0x76, 0xff, 0xfe, 0x0a]))
+            #expect(
+                FileManager.default.createFile(atPath: $0.world.policyPath, contents: Data([0x76, 0xff, 0xfe, 0x0a])))
             return ["rotate"]
         },
         .init(.policy, "a policy larger than 1 MiB", exit: 2, "larger than 1 MiB") {
@@ -215,7 +216,7 @@ struct BadInputTests {
             exit: 2, "huge.csv:2: a value is longer than 64 KiB"
         ) {
             let path = $0.world.path("huge.csv")
-            FileManager.default.createFile(atPath: path, contents: Data(header.utf8))
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(header.utf8)))
             guard truncate(path, off_t(64 << 20) + 1) == 0 else { throw BadInputError("truncate") }
             return ["inventory", "import", path]
         },
@@ -261,7 +262,7 @@ struct BadInputTests {
         },
         .init(.file, "token_file that is not UTF-8", exit: 2, "it is not UTF-8 text") {
             let path = $0.world.path("binary.token")
-            FileManager.default.createFile(atPath: path, contents: Data([0x31, 0x31, 0xff, 0xfe]))
+            #expect(FileManager.default.createFile(atPath: path, contents: Data([0x31, 0x31, 0xff, 0xfe])))
             return try $0.tokenFile(path)
         },
     ]

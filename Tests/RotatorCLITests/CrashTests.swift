@@ -54,7 +54,7 @@ struct CrashTests {
         // Pauses once: the next run's delivery goes straight through.
         let pauseOnce = folder + "/pause-once"
         let pause = "if [ -e \(pauseOnce) ]; then /bin/rm \(pauseOnce); /usr/bin/touch \(marker); /bin/sleep 30; fi\n"
-        if pauseAfterStoring { FileManager.default.createFile(atPath: pauseOnce, contents: nil) }
+        if pauseAfterStoring { #expect(FileManager.default.createFile(atPath: pauseOnce, contents: nil)) }
         try "#!/bin/sh\n/bin/cat > \(consumer).tmp && /bin/mv \(consumer).tmp \(consumer) || exit 1\n\(pause)"
             .write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o700)

@@ -12,9 +12,9 @@ struct AdminProbe {
     let admin = JenkinsCredential(
         user: "rotation-admin", secret: Secret(RotationScenario.adminToken), kind: .apiToken)
 
-    init(_ simulator: JenkinsSimulator) throws {
+    init(_ simulator: JenkinsSimulator) {
         let config = ControllerConfig(id: "ci", url: simulator.baseURL, timeout: TimeSpan(seconds: 5))
-        client = try JenkinsClient(
+        client = JenkinsClient(
             configuration: JenkinsClientConfiguration(config), httpClient: RotationScenario.probeHTTPClient,
             logger: Logger(label: "probe"))
     }
@@ -36,7 +36,7 @@ struct ReconcileTests {
         let scenario = try await RotationScenario.make(
             auth: .apiToken,
             seeds: [.init(user: "alice", name: "ci", ageDays: 10), .init(user: "alice", name: "deploy", ageDays: 10)])
-        let probe = try AdminProbe(scenario.simulator)
+        let probe = AdminProbe(scenario.simulator)
         let orphan = try await probe.mint("ci", for: "alice")
         let laptop = try await probe.mint("laptop", for: "alice")
         try await probe.revoke(scenario.tokens[1].uuid, of: "alice")
@@ -138,7 +138,7 @@ struct ReconcileTests {
         let scenario = try await RotationScenario.make(
             auth: .selfMode, seeds: [.init(user: "alice", name: "ci", ageDays: 10)])
         defer { Task { await scenario.stop() } }
-        let probe = try AdminProbe(scenario.simulator)
+        let probe = AdminProbe(scenario.simulator)
         let laptop = try await probe.mint("laptop", for: "alice")
         let result = await scenario.world.run(["reconcile", "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -4,7 +4,9 @@ import Foundation
 /// blank lines are skipped; spaces around unquoted fields are trimmed.
 struct CSVRows {
     private var reader: CSVReader
-    private var header: [String]?
+    /// For each field of a record, the import column it holds (nil for a column the import ignores); nil until
+    /// the header was read.
+    private var header: [InventoryImport.Column?]?
     private let file: String
 
     init(_ bytes: ImportBytes, file: String) {
@@ -24,11 +26,11 @@ struct CSVRows {
                 throw InventoryImportError.wrongFieldCount(
                     file: file, line: record.line, expected: header.count, found: record.fields.count)
             }
-            var values: [String: String] = [:]
-            for (name, value) in zip(header, record.fields) where InventoryImport.columns.contains(name) {
-                values[name] = Self.unguarded(value)
+            var row = InventoryImport.Row(line: record.line)
+            for (column, value) in zip(header, record.fields) {
+                if let column { row.values[column] = Self.unguarded(value) }
             }
-            return InventoryImport.Row(line: record.line, values: values)
+            return row
         }
         guard header != nil else { throw InventoryImportError.emptyFile(file: file) }
         return nil
@@ -41,10 +43,11 @@ struct CSVRows {
         return String(value.dropFirst())
     }
 
-    private static func checkedHeader(_ record: CSVReader.Record, file: String) throws -> [String] {
+    private static func checkedHeader(_ record: CSVReader.Record, file: String) throws -> [InventoryImport.Column?] {
         var seen = Set<String>()
         // Other columns are ignored (SPEC §8.10), so that `report --format csv` output imports as it is.
-        for name in record.fields where InventoryImport.columns.contains(name) {
+        let columns = record.fields.map(InventoryImport.Column.init(rawValue:))
+        for (name, column) in zip(record.fields, columns) where column != nil {
             guard seen.insert(name).inserted else {
                 throw InventoryImportError.duplicateColumn(file: file, line: record.line, column: name)
             }
@@ -52,7 +55,7 @@ struct CSVRows {
         if let missing = InventoryImport.columns.first(where: { !seen.contains($0) }) {
             throw InventoryImportError.missingColumn(file: file, line: record.line, column: missing)
         }
-        return record.fields
+        return columns
     }
 }
 

@@ -5,7 +5,12 @@ import Foundation
 /// Pure: no I/O.
 public enum InventoryImport {
     /// The columns (CSV) and keys (JSON) of an import file.
-    public static let columns = ["controller", "user", "name", "uuid", "created"]
+    public static let columns = Column.allCases.map(\.rawValue)
+
+    /// One column (CSV) or key (JSON) of an import file.
+    enum Column: String, CaseIterable {
+        case controller, user, name, uuid, created
+    }
 
     /// The longest value (or CSV field) accepted, and the most fields in a CSV record: an import streams, and
     /// these keep one record's memory bounded too.
@@ -29,26 +34,55 @@ public enum InventoryImport {
         return tokens
     }
 
-    /// One record of either format: its line and its values by column name.
+    /// One record of either format: its line and its values.
     struct Row {
         var line: Int
-        var values: [String: String]
+        var values = ColumnValues()
+    }
+
+    /// The values of one record by column: five fields, not a dictionary, so that a million-row import hashes no
+    /// column names per row.
+    struct ColumnValues {
+        private var controller, user, name, uuid, created: String?
+
+        subscript(column: Column) -> String? {
+            get {
+                switch column {
+                case .controller: controller
+                case .user: user
+                case .name: name
+                case .uuid: uuid
+                case .created: created
+                }
+            }
+            set {
+                switch column {
+                case .controller: controller = newValue
+                case .user: user = newValue
+                case .name: name = newValue
+                case .uuid: uuid = newValue
+                case .created: created = newValue
+                }
+            }
+        }
     }
 
     static func makeToken(_ row: Row, file: String) throws -> ImportedToken {
-        func value(_ field: String) throws -> String {
-            let text = trimmingBlanks(row.values[field] ?? "")
-            guard !text.isEmpty else { throw InventoryImportError.emptyValue(file: file, line: row.line, field: field) }
+        func value(_ column: Column) throws -> String {
+            let text = trimmingBlanks(row.values[column] ?? "")
+            guard !text.isEmpty else {
+                throw InventoryImportError.emptyValue(file: file, line: row.line, field: column.rawValue)
+            }
             return text
         }
-        let controller = try value("controller")
-        let user = try value("user")
-        let name = try value("name")
-        let uuidText = try value("uuid")
+        let controller = try value(.controller)
+        let user = try value(.user)
+        let name = try value(.name)
+        let uuidText = try value(.uuid)
         guard let uuid = canonicalUUID(uuidText) else {
             throw InventoryImportError.malformedUUID(file: file, line: row.line, value: uuidText)
         }
-        let createdText = try value("created")
+        let createdText = try value(.created)
         guard let created = Timestamp.parse(createdText) else {
             throw InventoryImportError.badDate(file: file, line: row.line, value: createdText)
         }
@@ -81,16 +115,25 @@ public enum InventoryImport {
 
     /// The lowercase form of an 8-4-4-4-12 hex UUID (any version), or nil.
     public static func canonicalUUID(_ text: String) -> String? {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 36 else { return nil }
-        for (index, byte) in bytes.enumerated() {
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-            } else {
-                guard byte.isHexDigit else { return nil }
+        var text = text
+        // Whether the text has uppercase hex digits, or nil when it is not a uuid; over its contiguous bytes.
+        let hasUppercase: Bool? = text.withUTF8 { bytes in
+            guard bytes.count == 36 else { return nil }
+            var hasUppercase = false
+            for index in 0..<36 {
+                let byte = bytes[index]
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    guard byte == UInt8(ascii: "-") else { return nil }
+                } else {
+                    guard byte.isHexDigit else { return nil }
+                    if byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "F") { hasUppercase = true }
+                }
             }
+            return hasUppercase
         }
-        return text.lowercased()
+        // Nearly every uuid is lowercase already: no copy then.
+        guard let hasUppercase else { return nil }
+        return hasUppercase ? text.lowercased() : text
     }
 }
 

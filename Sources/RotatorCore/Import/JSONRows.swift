@@ -60,7 +60,7 @@ struct JSONRows {
     private mutating func parseTokenObject() throws -> InventoryImport.Row {
         let objectLine = line
         bytes.advance()  // {
-        var values: [String: String] = [:]
+        var row = InventoryImport.Row(line: objectLine)
         try skipWhitespace()
         if try peek() == UInt8(ascii: "}") {
             bytes.advance()
@@ -75,14 +75,14 @@ struct JSONRows {
                 try skipWhitespace()
                 let valueLine = line
                 let value = try parseValue()
-                guard InventoryImport.columns.contains(key) else {
+                guard let column = InventoryImport.Column(rawValue: key) else {
                     throw InventoryImportError.unknownColumn(file: file, line: keyLine, column: key)
                 }
-                guard values[key] == nil else {
+                guard row.values[column] == nil else {
                     throw InventoryImportError.duplicateColumn(file: file, line: keyLine, column: key)
                 }
                 guard let value else { throw InventoryImportError.notAString(file: file, line: valueLine, field: key) }
-                values[key] = value
+                row.values[column] = value
                 try skipWhitespace()
                 if try peek() == UInt8(ascii: ",") {
                     bytes.advance()
@@ -92,10 +92,10 @@ struct JSONRows {
                 break
             }
         }
-        if let missing = InventoryImport.columns.first(where: { values[$0] == nil }) {
-            throw InventoryImportError.missingColumn(file: file, line: objectLine, column: missing)
+        if let missing = InventoryImport.Column.allCases.first(where: { row.values[$0] == nil }) {
+            throw InventoryImportError.missingColumn(file: file, line: objectLine, column: missing.rawValue)
         }
-        return InventoryImport.Row(line: objectLine, values: values)
+        return row
     }
 
     /// A string value, or nil for any other JSON value (skipped over).
