@@ -28,7 +28,7 @@ struct CookieJar: Sendable {
                 cookies[parsed.name] = nil
                 continue
             }
-            let path = Self.hasExplicitPath(header) ? parsed.path : Self.defaultPath(for: requestPath)
+            let path = Self.pathAttribute(header) ?? Self.defaultPath(for: requestPath)
             cookies[parsed.name] = Cookie(name: parsed.name, value: parsed.value, path: path, expires: expires)
         }
     }
@@ -64,11 +64,25 @@ struct CookieJar: Sendable {
         return String(requestPath[..<slash])
     }
 
-    private static func hasExplicitPath(_ header: String) -> Bool {
-        header.split(separator: ";").dropFirst().contains { attribute in
-            let name = attribute.split(separator: "=", maxSplits: 1).first ?? ""
-            return name.trimmingCharacters(in: .whitespaces).lowercased() == "path"
-                && attribute.contains("=/")
+    /// The value of the last `Path` attribute when it is a `/` path, else nil for the default path (RFC 6265
+    /// §5.2.4, §5.3 step 7). Read here from the bytes because async-http-client's parser says `/` for a header
+    /// without one.
+    static func pathAttribute(_ header: String) -> String? {
+        var path: String?
+        for attribute in header.utf8.split(separator: UInt8(ascii: ";")).dropFirst() {
+            guard let equals = attribute.firstIndex(of: UInt8(ascii: "=")),
+                String(decoding: trimmingSpaces(attribute[..<equals]), as: UTF8.self).lowercased() == "path"
+            else { continue }
+            let value = trimmingSpaces(attribute[attribute.index(after: equals)...])
+            path = value.first == UInt8(ascii: "/") ? String(decoding: value, as: UTF8.self) : nil
         }
+        return path
+    }
+
+    private static func trimmingSpaces(_ bytes: Substring.UTF8View) -> Substring.UTF8View {
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
+        else { return bytes[bytes.endIndex...] }
+        return bytes[first...last]
     }
 }

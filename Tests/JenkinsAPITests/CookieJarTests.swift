@@ -59,4 +59,32 @@ struct CookieJarTests {
             setCookieHeaders: ["old=3; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/"], requestPath: "/", now: now)
         #expect(jar.isEmpty)
     }
+
+    @Test(
+        "reads Path as RFC 6265 §5.2.4 does: spaces around =, the last Path wins, a path not starting with / is ignored",
+        arguments: [
+            ("s=1; Path = /jenkins", "/jenkins"),
+            ("s=1; path=/a; Path=/jenkins", "/jenkins"),
+            ("s=1; Path=relative", "/jenkins/crumbIssuer/api"),
+            ("s=1; Path=", "/jenkins/crumbIssuer/api"),
+            ("s=1; Path=/jenkins; Path=relative", "/jenkins/crumbIssuer/api"),
+            ("s=1; Max-Age=60;Path=/jenkins", "/jenkins"),
+        ])
+    func pathAttribute(header: String, path: String) throws {
+        var jar = CookieJar()
+        jar.store(setCookieHeaders: [header], requestPath: "/jenkins/crumbIssuer/api/json", now: now)
+        #expect(jar.cookies["s"]?.path == path)
+    }
+
+    @Test("the cookie fuzz target's corpus holds to its invariants")
+    func fuzzCorpus() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fuzz/CookieFuzz/corpus")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(!names.isEmpty)
+        for name in names {
+            let data = try Data(contentsOf: folder.appendingPathComponent(name))
+            #expect(CookieJarInvariants.violations(String(decoding: data, as: UTF8.self)) == [], "\(name)")
+        }
+    }
 }

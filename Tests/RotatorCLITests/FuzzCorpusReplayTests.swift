@@ -8,7 +8,7 @@ import Testing
 /// Every input of the committed fuzz corpora (`Fuzz/<Target>/corpus`, regression inputs included) replayed through
 /// the code its libFuzzer target exercises, with the target's checks, in the everyday suite: CI replays the corpora
 /// without building with `-sanitize=fuzzer` (scripts/fuzz.sh TARGET 0 does the same under the fuzzer and
-/// AddressSanitizer).
+/// AddressSanitizer). The cookie target's corpus is replayed in `CookieJarTests`, beside the checks it shares.
 @Suite("Fuzz corpora replayed")
 struct FuzzCorpusReplayTests {
     static let fuzzFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -20,7 +20,9 @@ struct FuzzCorpusReplayTests {
         return try names.map { ($0, try Data(contentsOf: folder.appendingPathComponent($0))) }
     }
 
-    static let targets = ["PolicyFuzz", "ImportFuzz", "ScraperFuzz", "WireFuzz", "DurationFuzz", "CredentialXMLFuzz"]
+    static let targets = [
+        "PolicyFuzz", "ImportFuzz", "ScraperFuzz", "WireFuzz", "DurationFuzz", "CredentialXMLFuzz", "CookieFuzz",
+    ]
 
     @Test("every fuzz target has a corpus", arguments: targets)
     func hasCorpus(target: String) throws {

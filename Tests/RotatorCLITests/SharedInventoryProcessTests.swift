@@ -157,8 +157,15 @@ struct SharedInventoryProcessTests {
 
         // 100 days later all 400 are due again. One of four is killed while it holds claims.
         let later = Timestamp.format(Date().addingTimeInterval(100 * 86_400))
-        let again = try (0..<4).map { try estate.startRotator(asOf: later, output: "again-\($0).json") }
-        while await estate.generated() < Self.tokenCount + 60, again[0].isRunning {
+        // The one to be killed starts first and is into its work before the others start, so that it still holds
+        // claims and unfinished rotations when it dies, however slowly processes start (under AddressSanitizer the
+        // others once took every token before it claimed one).
+        let victim = try estate.startRotator(asOf: later, output: "again-0.json")
+        while await estate.generated() < Self.tokenCount + 20, victim.isRunning {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let again = try [victim] + (1..<4).map { try estate.startRotator(asOf: later, output: "again-\($0).json") }
+        while await estate.generated() < Self.tokenCount + 60, victim.isRunning {
             try await Task.sleep(for: .milliseconds(5))
         }
         #expect(again[0].isRunning, "the first rotator finished before it could be killed")

@@ -36,4 +36,14 @@ struct TimeSpanTests {
             #expect(TimeSpan(parsing: span.description) == span)
         }
     }
+
+    @Test(
+        "a rough description keeps the two largest units present",
+        arguments: [
+            (Int64(0), "0s"), (42, "42s"), (3_661, "1h1m"), (18_120, "5h2m"), (6_922_800, "80d3h"), (86_460, "1d1m"),
+            (86_400, "1d"), (-90, "-1m30s"), (Int64.min, "-106751991167300d15h"),
+        ])
+    func roughDescription(seconds: Int64, text: String) {
+        #expect(TimeSpan(seconds: seconds).roughDescription == text)
+    }
 }

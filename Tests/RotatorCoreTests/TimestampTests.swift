@@ -33,7 +33,10 @@ struct TimestampTests {
 
     @Test(
         "formats whole seconds in UTC and round-trips",
-        arguments: [0.0, 1_767_571_200.0, 1_835_438_400.0, -86_400.0, 4_102_444_799.0])
+        arguments: [
+            0.0, 1_767_571_200.0, 1_835_438_400.0, -86_400.0, 4_102_444_799.0, 253_402_300_799.0,
+            1_000_000_007.0,
+        ])
     func roundTrip(seconds: Double) throws {
         let date = Date(timeIntervalSince1970: seconds)
         let text = Timestamp.format(date)

@@ -21,15 +21,13 @@ public enum Timestamp {
             days -= 1
         }
         let (year, month, day) = civilDate(fromDays: days)
+        // The last `width` decimal digits of `value`, appended from the left: no writes back into `bytes`.
         func put(_ value: Int64, _ width: Int) {
-            let start = bytes.count
-            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
-            var value = max(value, 0)
-            var index = start + width - 1
-            while value > 0 && index >= start {
-                bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
-                value /= 10
-                index -= 1
+            let value = max(value, 0)
+            var divisor: Int64 = width == 4 ? 1_000 : 10
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
             }
         }
         put(year, 4)
