@@ -73,4 +73,16 @@ struct PolicyRuleResolutionTests {
         #expect(policy.rules[1].label(index: 1) == "rules[1] {controller: ci-main, user: svc-*}")
         #expect(policy.namedSecretVariables == ["MAIN_TOKEN"])
     }
+
+    @Test("changing the defaults or the rules after loading changes what tokens resolve to")
+    func resolvesAfterChanges() throws {
+        var policy = try PolicyLoader.parse(Self.yaml, source: "rules.yml")
+        policy.defaults.maxAge = .days(45)
+        #expect(policy.resolve(controller: "ci-edge", user: "bob", name: "c-1").settings.maxAge == .days(45))
+        #expect(policy.resolve(controller: "ci-edge", user: "bob", name: "a-1").settings.maxAge == .days(45))
+        policy.rules.removeFirst()
+        let admin = policy.resolve(controller: "ci-main", user: "admin", name: "x")
+        #expect(admin.ruleIndex == nil && !admin.skip && admin.label == "defaults")
+        #expect(policy.resolve(controller: "ci-main", user: "svc-deploy", name: "ci").ruleIndex == 0)
+    }
 }

@@ -54,9 +54,9 @@ struct AuditPrinter {
             var overdue = 0
             try await inventory.forEachToken(includeRevoked: false) { token in
                 guard let entry = planner.entry(for: token, selected: selected) else { return }
-                writer.write(AuditRow(entry))
                 counts[entry.action, default: 0] += 1
                 if entry.assessment.isManaged && entry.assessment.overdue { overdue += 1 }
+                writer.write(AuditRow(consume entry))  // moved, not copied: a copy retains each of its strings
             }
             writer.finish()
             if format == .table {

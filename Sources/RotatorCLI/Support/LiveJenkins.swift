@@ -93,7 +93,7 @@ enum LiveJenkins {
         for id in named.sorted() {
             guard let config = policy.controller(id) else { continue }
             let client =
-                try built.first { $0.config.id == id }?.client
+                built.first { $0.config.id == id }?.client
                 ?? JenkinsClient(
                     configuration: JenkinsClientConfiguration(config), httpClient: httpClient, logger: env.logger,
                     sharedSlots: slots)

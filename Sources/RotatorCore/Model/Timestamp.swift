@@ -5,14 +5,26 @@ import Foundation
 public enum Timestamp {
     /// `YYYY-MM-DDTHH:MM:SSZ`, whole seconds, UTC.
     public static func format(_ date: Date) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(20)
-        append(date, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        String(unsafeUninitializedCapacity: length) { text in
+            write(date, into: text)
+            return length
+        }
     }
 
     /// Appends ``format(_:)``'s text as UTF-8 to `bytes`, without building a `String` (report rows).
     public static func append(_ date: Date, to bytes: inout [UInt8]) {
+        // On the stack, appended at once: one capacity check instead of one per digit.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { text in
+            write(date, into: text)
+            bytes.append(contentsOf: text)
+        }
+    }
+
+    /// The length of ``format(_:)``'s text.
+    private static let length = 20
+
+    /// Writes ``format(_:)``'s text into the first ``length`` bytes of `text`.
+    private static func write(_ date: Date, into text: UnsafeMutableBufferPointer<UInt8>) {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         var days = seconds / 86_400
         var rest = seconds % 86_400
@@ -21,27 +33,23 @@ public enum Timestamp {
             days -= 1
         }
         let (year, month, day) = civilDate(fromDays: days)
-        // The last `width` decimal digits of `value`, appended from the left: no writes back into `bytes`.
-        func put(_ value: Int64, _ width: Int) {
-            let value = max(value, 0)
-            var divisor: Int64 = width == 4 ? 1_000 : 10
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                divisor /= 10
+        var end = 0
+        // The last `width` decimal digits of `value`, then `separator`.
+        func put(_ value: Int64, _ width: Int, then separator: Unicode.Scalar) {
+            var value = max(value, 0)
+            for index in stride(from: end + width - 1, through: end, by: -1) {
+                text[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
             }
+            text[end + width] = UInt8(ascii: separator)
+            end += width + 1
         }
-        put(year, 4)
-        bytes.append(UInt8(ascii: "-"))
-        put(month, 2)
-        bytes.append(UInt8(ascii: "-"))
-        put(day, 2)
-        bytes.append(UInt8(ascii: "T"))
-        put(rest / 3_600, 2)
-        bytes.append(UInt8(ascii: ":"))
-        put(rest % 3_600 / 60, 2)
-        bytes.append(UInt8(ascii: ":"))
-        put(rest % 60, 2)
-        bytes.append(UInt8(ascii: "Z"))
+        put(year, 4, then: "-")
+        put(month, 2, then: "-")
+        put(day, 2, then: "T")
+        put(rest / 3_600, 2, then: ":")
+        put(rest % 3_600 / 60, 2, then: ":")
+        put(rest % 60, 2, then: "Z")
     }
 
     /// `YYYY-MM-DD` of the instant in UTC.

@@ -21,7 +21,7 @@ public struct TokenAssessment: Sendable, Equatable {
         self.token = token
         self.age = TimeSpan(seconds: Int64((asOf.timeIntervalSince(token.created)).rounded(.down)))
         self.lastUsedDays = token.lastUsed.map { max(0, Int((asOf.timeIntervalSince($0) / 86_400).rounded(.down))) }
-        if let policy, policy.controller(token.controller) != nil {
+        if let policy, policy.hasController(token.controller) {
             let rule = policy.resolve(controller: token.controller, user: token.user, name: token.name)
             self.rule = rule
             self.due = token.created + rule.settings.dueAge

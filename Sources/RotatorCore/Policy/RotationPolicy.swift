@@ -10,8 +10,15 @@ public struct RotationPolicy: Sendable, Equatable {
     }
     /// Position of each controller by id: reports look one up per token.
     private var controllerIndex: [String: Int]
-    public var defaults: TokenSettings
-    public var rules: [PolicyRule]
+    public var defaults: TokenSettings {
+        didSet { resolvedRules = Self.resolved(rules, defaults) }
+    }
+    public var rules: [PolicyRule] {
+        didSet { resolvedRules = Self.resolved(rules, defaults) }
+    }
+    /// What each rule resolves to, then the defaults: `audit` and `report` resolve one per token, and building
+    /// a rule's label and settings a million times cost more than matching its globs.
+    private var resolvedRules: [ResolvedRule]
     public var limits: RotationLimits
     /// `notify:` (SPEC §8.8): who hears about a run's end; nil sends nothing.
     public var notify: NotifyConfig?
@@ -27,6 +34,7 @@ public struct RotationPolicy: Sendable, Equatable {
         self.controllerIndex = Self.index(controllers)
         self.defaults = defaults
         self.rules = rules
+        self.resolvedRules = Self.resolved(rules, defaults)
         self.limits = limits
         self.notify = notify
         self.source = source
@@ -34,6 +42,10 @@ public struct RotationPolicy: Sendable, Equatable {
 
     public func controller(_ id: String) -> ControllerConfig? {
         controllerIndex[id].map { controllers[$0] }
+    }
+
+    public func hasController(_ id: String) -> Bool {
+        controllerIndex[id] != nil
     }
 
     private static func index(_ controllers: [ControllerConfig]) -> [String: Int] {
@@ -46,12 +58,15 @@ public struct RotationPolicy: Sendable, Equatable {
 
     /// The settings that govern one token: the first rule whose globs all match, else the defaults.
     public func resolve(controller: String, user: String, name: String) -> ResolvedRule {
-        for (index, rule) in rules.enumerated() where rule.match.matches(controller: controller, user: user, name: name)
-        {
-            return ResolvedRule(
+        let index = rules.firstIndex { $0.match.matches(controller: controller, user: user, name: name) }
+        return resolvedRules[index ?? rules.count]
+    }
+
+    private static func resolved(_ rules: [PolicyRule], _ defaults: TokenSettings) -> [ResolvedRule] {
+        rules.enumerated().map { index, rule in
+            ResolvedRule(
                 ruleIndex: index, label: rule.label(index: index), skip: rule.skip,
                 settings: rule.overrides.applied(to: defaults))
-        }
-        return ResolvedRule(ruleIndex: nil, label: "defaults", skip: false, settings: defaults)
+        } + [ResolvedRule(ruleIndex: nil, label: "defaults", skip: false, settings: defaults)]
     }
 }
