@@ -32,9 +32,13 @@ final class RowWriter<Row: OutputRow> {
         let fields = record.fields
         switch format {
         case .json:
-            bytes.append(contentsOf: count == 0 ? Array("[\n  {".utf8) : Array(",\n  {".utf8))
+            if count > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: count == 0 ? "[\n  {".utf8 : "\n  {".utf8)
             for (index, field) in fields.enumerated() {
-                if index > 0 { bytes.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
+                if index > 0 {
+                    bytes.append(UInt8(ascii: ","))
+                    bytes.append(UInt8(ascii: " "))
+                }
                 bytes.append(contentsOf: jsonKeys[index])
                 Self.appendJSON(field, to: &bytes)
             }

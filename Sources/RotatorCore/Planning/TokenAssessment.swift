@@ -18,16 +18,30 @@ public struct TokenAssessment: Sendable, Equatable {
     public var maxAge: TimeSpan? { rule?.settings.maxAge }
 
     public init(token: InventoryToken, policy: RotationPolicy?, asOf: Date) {
+        if let policy {
+            self.init(token: token, policy: policy, asOf: asOf)
+        } else {
+            self.init(token: token, rule: nil, asOf: asOf)
+        }
+    }
+
+    /// The same with a policy at hand: not wrapped in an Optional, which would copy it for every token.
+    public init(token: InventoryToken, policy: RotationPolicy, asOf: Date) {
+        let rule =
+            policy.hasController(token.controller)
+            ? policy.resolve(controller: token.controller, user: token.user, name: token.name) : nil
+        self.init(token: token, rule: rule, asOf: asOf)
+    }
+
+    private init(token: InventoryToken, rule: ResolvedRule?, asOf: Date) {
         self.token = token
         self.age = TimeSpan(seconds: Int64((asOf.timeIntervalSince(token.created)).rounded(.down)))
         self.lastUsedDays = token.lastUsed.map { max(0, Int((asOf.timeIntervalSince($0) / 86_400).rounded(.down))) }
-        if let policy, policy.hasController(token.controller) {
-            let rule = policy.resolve(controller: token.controller, user: token.user, name: token.name)
-            self.rule = rule
+        self.rule = rule
+        if let rule {
             self.due = token.created + rule.settings.dueAge
             self.overdue = token.state != .revoked && age > rule.settings.maxAge
         } else {
-            self.rule = nil
             self.due = nil
             self.overdue = false
         }
