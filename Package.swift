@@ -55,10 +55,12 @@ let package = Package(
         .target(name: "CSystemCalls"),
         // A pthread_mutex-backed lock that ThreadSanitizer sees (Synchronization.Mutex it does not, on Linux).
         .target(name: "Locking", swiftSettings: swiftSettings),
+        // Dispatch signal sources that are armed before the caller goes on (token-rotator and jenkins-sim).
+        .target(name: "SignalSources", swiftSettings: swiftSettings),
         .target(
             name: "RotatorCLI",
             dependencies: [
-                "Locking",
+                "Locking", "SignalSources",
                 "RotatorCore", "InventoryStore", "PostgresInventory", "InventoryCopy", "JenkinsAPI", "TokenSinks",
                 "CSystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -141,7 +143,7 @@ let package = Package(
         .target(
             name: "JenkinsSimulator",
             dependencies: [
-                "Locking",
+                "Locking", "SignalSources",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -245,7 +247,7 @@ let package = Package(
         .testTarget(
             name: "RotatorCLITests",
             dependencies: [
-                "Locking",
+                "Locking", "SignalSources",
                 "RotatorCLI", "RotatorCore", "InventoryStore", "JenkinsSimulator", "JenkinsAPI", "JenkinsTestSupport",
                 "PostgresInventory", "PostgresTestSupport", "TokenSinks",
                 .product(name: "Crypto", package: "swift-crypto"),

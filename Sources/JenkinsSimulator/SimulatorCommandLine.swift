@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import SignalSources
 
 /// The `jenkins-sim` command line, parsed by hand (this module must not depend on ArgumentParser).
 public enum SimulatorCommandLine {
@@ -178,17 +179,9 @@ private struct StopSignals {
 
     init() {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        var sources: [any DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { continuation.yield() }
-            source.resume()
-            sources.append(source)
-        }
         self.stream = stream
         self.continuation = continuation
-        self.sources = sources
+        self.sources = makeArmedSignalSources([SIGINT, SIGTERM], queue: .global()) { _ in continuation.yield() }
     }
 
     /// Also returns from ``wait()`` once standard input reaches end of file (read on a thread of its own).

@@ -145,7 +145,7 @@ struct CrashTests {
             } else {
                 reachedTheEnd = true
             }
-            process.waitUntilExit()
+            await process.exited()
             await scenario.simulator.clearFaults()
             await scenario.simulator.releaseHeld()
             try await Self.expectResolved(scenario, consumers: consumers, "\(crashCase.testDescription) k=\(k) \(hold)")
@@ -174,7 +174,7 @@ struct CrashTests {
         }
         #expect(stored, "the sink command never ran")
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.exited()
         try await Self.expectResolved(scenario, consumers: consumers, "\(crashCase.testDescription) mid-command")
         await scenario.stop()
     }

@@ -44,7 +44,7 @@ struct DemoTests {
         }
         let pid = try #require(text.firstMatch(of: /jenkins-sim \(process (\d+)\)/).flatMap { Int32($0.1) })
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.exited()
         // Gone, or a zombie waiting for an init that does not reap: either way it no longer serves.
         func stopped() -> Bool {
             guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return true }

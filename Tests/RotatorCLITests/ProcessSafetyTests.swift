@@ -65,7 +65,7 @@ struct ProcessSafetyTests {
             script: "cat > /dev/null; (ulimit -c; ulimit -H -c; grep -E '^Sig(Ign|Blk)' /proc/self/status) > \(out)")
         defer { Task { await scenario.stop() } }
         let process = try Self.launch(scenario, ["rotate"])
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationStatus == 0, "\(scenario.world.read("stderr") ?? "")")
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         #expect(lines.prefix(2) == ["0", "0"], "\(lines)")
@@ -87,7 +87,7 @@ struct ProcessSafetyTests {
         try await Task.sleep(for: .milliseconds(200))
         #expect(Self.isRunning(sleeper), "the first signal lets the delivery in flight finish")
         kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationStatus == 128 + SIGTERM)
         for _ in 0..<200 where Self.isRunning(sleeper) {
             try await Task.sleep(for: .milliseconds(10))
@@ -106,7 +106,7 @@ struct ProcessSafetyTests {
             scenario, ["issue", "--controller", "ci", "--user", "alice", "--name", "signalled"])
         _ = try #require(try await Self.waitForFile(marker), "the sink command never started")
         kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationStatus == 0, "\(scenario.world.read("stderr") ?? "")")
         let issued = try scenario.world.inventory().tokens().filter { $0.name == "signalled" }
         #expect(issued.count == 1)

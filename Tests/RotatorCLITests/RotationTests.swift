@@ -433,7 +433,7 @@ struct RotationVersionTests {
             try await Task.sleep(for: .milliseconds(10))
         }
         kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 1)
         #expect(await scenario.simulator.requestCount(.generate) < 6)

@@ -134,10 +134,6 @@ struct SharedInventoryProcessTests {
         }
     }
 
-    static func wait(_ process: Process) async {
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-    }
-
     @Test(
         "four rotate processes divide 400 due tokens: each is rotated exactly once; one SIGKILLed, the next run finishes"
     )
@@ -147,7 +143,7 @@ struct SharedInventoryProcessTests {
 
         // Four at once, none killed: every token exactly once, as many generate requests as tokens.
         let rotators = try (0..<4).map { try estate.startRotator(asOf: nil, output: "first-\($0).json") }
-        for rotator in rotators { await Self.wait(rotator) }
+        for rotator in rotators { await rotator.exited() }
         #expect(rotators.map(\.terminationStatus) == [0, 0, 0, 0])
         let shares = try (0..<4).map { try estate.rotated("first-\($0).json") }
         #expect(shares.reduce(0, +) == Self.tokenCount, "\(shares)")
@@ -170,7 +166,7 @@ struct SharedInventoryProcessTests {
         }
         #expect(again[0].isRunning, "the first rotator finished before it could be killed")
         kill(again[0].processIdentifier, SIGKILL)
-        for rotator in again { await Self.wait(rotator) }
+        for rotator in again { await rotator.exited() }
         #expect(again[0].terminationReason == .uncaughtSignal)
         #expect(again[1...].map(\.terminationStatus) == [0, 0, 0])
         let survivors = try (1..<4).map { try estate.rotated("again-\($0).json") }

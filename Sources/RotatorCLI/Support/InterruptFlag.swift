@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SignalSources
 import Synchronization
 import TokenSinks
 
@@ -26,19 +27,13 @@ final class InterruptFlag: @unchecked Sendable {
     func install(onFirst: @escaping @Sendable (Int32) -> Void) {
         guard installed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return }
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [self] in
-                if isRaised {
-                    SinkProcessGroups.shared.signalAll(SIGKILL)
-                    exit(128 + signalNumber)
-                }
-                raise()
-                onFirst(signalNumber)
+        sources = makeArmedSignalSources([SIGTERM, SIGINT], queue: .global()) { [self] signalNumber in
+            if isRaised {
+                SinkProcessGroups.shared.signalAll(SIGKILL)
+                exit(128 + signalNumber)
             }
-            source.resume()
-            sources.append(source)
+            raise()
+            onFirst(signalNumber)
         }
     }
 }
