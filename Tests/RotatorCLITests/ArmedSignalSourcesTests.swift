@@ -15,7 +15,9 @@ struct ArmedSignalSourcesTests {
         let received = AsyncStream<Int32>.makeStream()
         // SIGUSR2: nothing else in the test process uses it.
         let sources = makeArmedSignalSources([SIGUSR2], queue: .global()) { received.continuation.yield($0) }
-        #expect(!isIgnored(SIGUSR2), "Dispatch's handler is not installed yet: a signal now would be lost")
+        #if os(Linux)
+            #expect(!isIgnored(SIGUSR2), "Dispatch's handler is not installed yet: a signal now would be lost")
+        #endif
         kill(getpid(), SIGUSR2)
         var iterator = received.stream.makeAsyncIterator()
         #expect(await iterator.next() == SIGUSR2)
