@@ -53,6 +53,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "CSystemCalls"),
+        // The one sqlite3_config call (variadic, so not callable from Swift) the inventory makes.
+        .target(name: "CSQLiteSettings", linkerSettings: [.linkedLibrary("sqlite3")]),
         // A pthread_mutex-backed lock that ThreadSanitizer sees (Synchronization.Mutex it does not, on Linux).
         .target(name: "Locking", swiftSettings: swiftSettings),
         // Dispatch signal sources that are armed before the caller goes on (token-rotator and jenkins-sim).
@@ -85,7 +87,7 @@ let package = Package(
         .target(
             name: "InventoryStore",
             dependencies: [
-                "Locking",
+                "Locking", "CSQLiteSettings",
                 "RotatorCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -38,6 +38,7 @@ extension Inventory {
             throw InventoryError.cannotOpen(path: path, detail: "this user may not read it")
         }
         let mode = readOnlyMode(path: path)
+        _ = SQLiteProcessSettings.applied
         var configuration = Configuration()
         configuration.readonly = true
         configuration.foreignKeysEnabled = true

@@ -72,6 +72,7 @@ public final class Inventory: Sendable {
     }
 
     private static func configuration(busyTimeout: TimeInterval) -> Configuration {
+        _ = SQLiteProcessSettings.applied
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.foreignKeysEnabled = true

@@ -49,7 +49,8 @@ struct SimulatorProcess {
         process.standardOutput = output
         let lifeline = Pipe()
         process.standardInput = lifeline
-        FileManager.default.createFile(atPath: logPath, contents: nil, attributes: [.posixPermissions: 0o600])
+        // A log that cannot be created falls back to /dev/null on the next line.
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil, attributes: [.posixPermissions: 0o600])
         process.standardError = FileHandle(forWritingAtPath: logPath) ?? FileHandle.nullDevice
         do {
             try process.run()
