@@ -42,9 +42,11 @@ func stored(_ date: Date?) -> String? {
     date.map(UTCTimestamp.string(from:))
 }
 
-/// A uuid as stored: lowercase. Nearly every uuid already is, and then no copy is made.
+/// A uuid as stored: `lowercased()`, as every lookup has it. Nearly every uuid is lowercase ASCII already, and
+/// then no copy is made; any other byte (an ASCII capital or anything non-ASCII) takes `lowercased()`.
 func lowercasedUUID(_ uuid: String) -> String {
-    uuid.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ? uuid.lowercased() : uuid
+    let isPlain = uuid.utf8.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+    return isPlain ? uuid : uuid.lowercased()
 }
 
 extension InventoryToken {

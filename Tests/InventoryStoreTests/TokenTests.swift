@@ -27,6 +27,16 @@ struct TokenTests {
         #expect(try inventory.tokens().map(\.uuid) == [sampleUUID(0xABC)])
     }
 
+    @Test("a uuid with non-ASCII capitals is stored as lookups lowercase it, and found again")
+    func nonASCIIUUIDIsLowercased() throws {
+        let inventory = try Inventory.inMemory()
+        var token = sampleToken(1)
+        token.uuid = "Ä-\(sampleUUID(1))"
+        try inventory.add(token, addedAt: addedAt)
+        #expect(try inventory.tokens().map(\.uuid) == [token.uuid.lowercased()])
+        #expect(try inventory.token(uuid: token.uuid)?.name == token.name)
+    }
+
     @Test("adding a duplicate uuid fails, names the existing token, and changes nothing")
     func duplicateAdd() throws {
         let inventory = try Inventory.inMemory()
