@@ -86,7 +86,7 @@ extension RotatorCommand.InventoryCommand {
             do {
                 imported = try await global.withWritableInventory(env) { inventory in
                     try await Self.importAll(
-                        into: inventory, first: first, rest: &reader, source: source, at: now, progress: progress)
+                        into: inventory, first: first, rest: reader, source: source, at: now, progress: progress)
                 }
             } catch let conflict as any ImportConflict {
                 throw duplicateInFile(conflict) ?? conflict
@@ -97,10 +97,15 @@ extension RotatorCommand.InventoryCommand {
         }
 
         private static func importAll(
-            into inventory: any InventoryDatabase, first: ImportedToken?, rest reader: inout InventoryImportReader,
+            into inventory: any InventoryDatabase, first: ImportedToken?, rest reader: InventoryImportReader,
             source: String, at now: Date, progress: (@Sendable (Int) -> Void)?
         ) async throws -> Int {
             var first = first
+            var reader = reader
+            // The file is read and parsed on a thread of its own while the inventory writes: a million-row import
+            // keeps both cores busy.
+            let rest = ReadAhead { try reader.next() }
+            defer { rest.finish() }
             return try await inventory.importTokens(
                 source: source, addedAt: now, progress: progress,
                 events: { count in
@@ -111,7 +116,7 @@ extension RotatorCommand.InventoryCommand {
                         first = nil
                         return token
                     }
-                    return try reader.next()
+                    return try rest.next()
                 })
         }
 
