@@ -90,6 +90,8 @@ let package = Package(
                 "Locking", "CSQLiteSettings",
                 "RotatorCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's own C API, for the one loop GRDB's per-call conveniences would dominate (import staging).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             resources: [
                 .embedInCode("../../migrations/0001_create_inventory.sql"),
@@ -175,7 +177,11 @@ let package = Package(
         ),
         .testTarget(
             name: "InventoryStoreTests",
-            dependencies: ["RotatorTestSupport", "InventoryStore", "RotatorCore"],
+            dependencies: [
+                "RotatorTestSupport", "InventoryStore", "RotatorCore",
+                // The deferred-index test looks at the schema inside the import's own transaction.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -2,10 +2,14 @@
 # Offline benchmark (issue 2): `audit --format json` and `report --format json` over inventories of 10,000 and
 # 100,000 tokens (50 controllers, 5,000 users, ages spread over two years), wall time and peak RSS from
 # /usr/bin/time -v, beside the sqlite3 shell running the equivalent query with JSON output (the floor); then
-# `inventory import` of each CSV into a fresh inventory (wall, rows/s, peak RSS).
+# `inventory import` of each CSV into a fresh inventory (wall, rows/s, peak RSS) beside the sqlite3 shell doing the
+# same work (the CSV staged in a temporary table, inserted in uuid order, the secondary indexes built once).
+# With PG_DSN (an empty, throwaway database: its public schema is dropped), each inventory is also copied into
+# PostgreSQL and audit and report run there, beside psql streaming the same query as JSON lines.
 #
 #   swift build -c release --product token-rotator && scripts/bench-offline.sh .build/release/token-rotator
 #   COUNTS="1000000" scripts/bench-offline.sh …     # other sizes (default 10,000 and 100,000)
+#   PG_DSN="postgresql://postgres@127.0.0.1:55432/inv?sslmode=disable" scripts/bench-offline.sh …
 set -euo pipefail
 bin=${1:-.build/release/token-rotator}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -60,16 +64,52 @@ FROM tokens WHERE state <> 'revoked' ORDER BY controller, user, name, created;
 SQL
 }
 
-printf '| tokens | command | wall (s) | sqlite3 floor (s) | ratio | peak RSS (MB) |\n|---|---|---|---|---|---|\n'
+# The same rows as JSON lines from psql, streamed 10,000 at a time (PostgreSQL's floor for audit and report).
+pg_floor_sql() {
+    cat <<SQL
+SELECT row_to_json(t) FROM (SELECT controller, "user", name, uuid, created,
+  extract(epoch FROM timestamptz '$as_of' - created)::bigint AS age_seconds, state,
+  7776000 AS max_age_seconds,
+  to_char((created + interval '76 days') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS due,
+  extract(epoch FROM timestamptz '$as_of' - created) > 7776000 AS overdue,
+  last_rotated, fingerprint
+FROM tokens WHERE state <> 'revoked' ORDER BY controller, "user", name, created) t;
+SQL
+}
+
+# What the import does, done by the sqlite3 shell: the CSV staged, inserted in uuid order, indexes built once.
+shell_import_sql() {
+    cat <<SQL
+BEGIN;
+CREATE TEMP TABLE staging (controller, user, name, uuid, created);
+.import --csv --skip 1 $1 staging
+DROP INDEX tokens_by_identity; DROP INDEX tokens_by_state; DROP INDEX tokens_active_by_created;
+INSERT INTO tokens (controller, user, name, uuid, created, state, added_at)
+  SELECT controller, user, name, uuid, created, 'active', '$as_of' FROM staging ORDER BY uuid;
+CREATE INDEX tokens_by_identity ON tokens (controller, user, name, created);
+CREATE INDEX tokens_by_state ON tokens (state, revoke_after);
+CREATE INDEX tokens_active_by_created ON tokens (created, id) WHERE state = 'active';
+COMMIT;
+SQL
+}
+
+printf '| tokens | command | wall (s) | floor (s) | ratio | peak RSS (MB) |\n|---|---|---|---|---|---|\n'
 counts=${COUNTS:-10000 100000}
 imports=""
+"$bin" migrate --db "$work/empty.sqlite" >/dev/null 2>&1
 for count in $counts; do
     db="$work/inv-$count.sqlite"
     python3 "$here/gen-inventory.py" --count "$count" --as-of "$as_of" --output "$work/inv-$count.csv"
     /usr/bin/time -f "%e %M" -o "$work/time" "$bin" inventory import "$work/inv-$count.csv" --db "$db" 2>/dev/null
     read -r s kb < <(tail -n 1 "$work/time")
-    imports+=$(printf '| %s | %s | %s | %.0f | %.1f |' "$count" "$(du -m "$work/inv-$count.csv" | cut -f1)" "$s" \
-        "$(awk "BEGIN{print $count / $s}")" "$(awk "BEGIN{print $kb / 1024}")")$'\n'
+    cp "$work/empty.sqlite" "$work/shell.sqlite"
+    /usr/bin/time -f "%e %M" -o "$work/time" sqlite3 "$work/shell.sqlite" \
+        < <(shell_import_sql "$work/inv-$count.csv") >/dev/null
+    read -r shell_s _ < <(tail -n 1 "$work/time")
+    rm -f "$work/shell.sqlite"*
+    imports+=$(printf '| %s | %s | %s | %.0f | %s | %.2f | %.1f |' "$count" "$(du -m "$work/inv-$count.csv" | cut -f1)" \
+        "$s" "$(awk "BEGIN{print $count / $s}")" "$shell_s" "$(awk "BEGIN{print $s / $shell_s}")" \
+        "$(awk "BEGIN{print $kb / 1024}")")$'\n'
 
     read -r floor_s _ < <(measure sqlite3 -json "$db" "$(floor_sql)")
     for command in audit report; do
@@ -78,5 +118,16 @@ for count in $counts; do
         printf '| %s | %s --format json | %s | %s | %s | %.1f |\n' "$count" "$command" "$s" "$floor_s" "$ratio" \
             "$(awk "BEGIN{print $kb / 1024}")"
     done
+    [ -n "${PG_DSN:-}" ] || continue
+    psql -q "$PG_DSN" -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public" 2>/dev/null
+    "$bin" inventory copy --db "$db" --to "$PG_DSN" >/dev/null 2>&1
+    read -r floor_s _ < <(measure psql -At --set=FETCH_COUNT=10000 "$PG_DSN" -c "$(pg_floor_sql)")
+    for command in audit report; do
+        read -r s kb < <(measure "$bin" "$command" --format json --as-of "$as_of" --db "$PG_DSN" --policy "$work/policy.yml")
+        ratio=$(awk "BEGIN{printf \"%.2f\", $s / ($floor_s > 0 ? $floor_s : 0.01)}")
+        printf '| %s | %s --format json (PostgreSQL) | %s | %s | %s | %.1f |\n' "$count" "$command" "$s" "$floor_s" \
+            "$ratio" "$(awk "BEGIN{print $kb / 1024}")"
+    done
 done
-printf '\n| tokens | CSV (MB) | import wall (s) | rows/s | peak RSS (MB) |\n|---|---|---|---|---|\n%s' "$imports"
+printf '\n| tokens | CSV (MB) | import wall (s) | rows/s | sqlite3 shell (s) | ratio | peak RSS (MB) |\n'
+printf '|---|---|---|---|---|---|---|\n%s' "$imports"

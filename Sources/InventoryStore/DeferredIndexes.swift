@@ -1,10 +1,10 @@
 import GRDB
 
 /// A large import builds the `tokens` table's secondary indexes once, at the end, instead of maintaining them
-/// row by row: inside the import's transaction the indexes are dropped after enough rows and created again from
-/// their own `CREATE INDEX` text before the commit. Rows arrive in random uuid order, so keeping four B-trees up
-/// to date costs about ten times what one sorted build costs; a rollback puts the indexes back with the rows.
-/// The uuid's unique index stays throughout: it is what finds a duplicate.
+/// row by row: inside the import's transaction, once its rows are staged and counted, the indexes are dropped and
+/// then created again from their own `CREATE INDEX` text before the commit. The rows go in by uuid, which is random
+/// order for every other index: keeping three more B-trees up to date costs about ten times what one sorted build
+/// costs. A rollback puts the indexes back with the rows. The uuid's unique index stays: it finds duplicates.
 struct DeferredIndexes {
     /// The `CREATE INDEX` statements dropped so far (empty until ``dropIfWorthIt(imported:_:)`` drops them).
     private var dropped: [String] = []
@@ -19,9 +19,9 @@ struct DeferredIndexes {
         existingRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM tokens") ?? 0
     }
 
-    /// Drops the secondary indexes the first time `imported` reaches the threshold.
+    /// Drops the secondary indexes when `imported` rows are enough to pay for building them again.
     mutating func dropIfWorthIt(imported: Int, _ db: Database) throws {
-        guard dropped.isEmpty, imported == threshold else { return }
+        guard dropped.isEmpty, imported >= threshold else { return }
         // Automatic indexes (UNIQUE, PRIMARY KEY) have no SQL and are never dropped.
         let indexes = try Row.fetchAll(
             db,

@@ -37,27 +37,23 @@ extension Inventory {
         events: (_ count: Int) -> [InventoryEvent], reading next: () throws -> ImportedToken?
     ) throws -> Int {
         try write("importing tokens") { db in
-            var count = 0
-            var indexes = try DeferredIndexes(db)
-            // One statement and one `added_at` text for every row, not a statement-cache lookup and a
-            // timestamp formatted per row.
-            let statement = try db.makeStatement(sql: Self.insertSQL)
+            // Staged first, then inserted in uuid order (ImportStaging says why); one `added_at` text for all.
+            var staging = try ImportStaging(db)
             let addedAtText = stored(addedAt)
             while let imported = try next() {
-                if let progress, count % 1_000 == 0 { progress(count) }
-                try indexes.dropIfWorthIt(imported: count, db)
-                do {
-                    // The uuid's unique index finds a duplicate: no lookup per row.
-                    try insert(imported.record, addedAt: addedAtText, with: statement)
-                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                    guard let existing = try token(uuid: imported.record.uuid, db) else { throw error }
-                    throw InventoryError.importedUUIDExists(
-                        path: path, source: source, line: imported.line, uuid: imported.record.uuid,
-                        existing: existing.identity)
-                }
-                count += 1
+                if let progress, staging.count % 1_000 == 0 { progress(staging.count) }
+                try staging.append(imported.record, addedAt: addedAtText, line: imported.line, db)
             }
+            let count = staging.count
             progress?(count)
+            var indexes = try DeferredIndexes(db)
+            try indexes.dropIfWorthIt(imported: count, db)
+            do {
+                try staging.insertAll(db)
+            } catch let conflict as ImportStaging.Conflict {
+                throw InventoryError.importedUUIDExists(
+                    path: path, source: source, line: conflict.line, uuid: conflict.uuid, existing: conflict.existing)
+            }
             try indexes.rebuild(db)
             try append(events(count), db)
             return count
@@ -215,23 +211,21 @@ extension Inventory {
     }
 
     private static let insertSQL = """
-        INSERT INTO tokens (controller, user, name, uuid, created, state, fingerprint, replaced_by,
-        revoke_after, revoked_at, last_rotated, added_at, use_count, last_used)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO tokens (\(TokenColumns.names)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     private func insert(_ token: InventoryToken, addedAt: Date, _ db: Database) throws {
-        try insert(token, addedAt: stored(addedAt), with: db.cachedStatement(sql: Self.insertSQL))
-    }
-
-    /// Binds `token` to an ``insertSQL`` statement and runs it.
-    private func insert(_ token: InventoryToken, addedAt: String?, with statement: Statement) throws {
+        var values: [(any DatabaseValueConvertible)?] = []
+        values.reserveCapacity(TokenColumns.count)
+        TokenColumns.forEachValue(of: token, addedAt: stored(addedAt)) { value in
+            switch value {
+            case .text(let text): values.append(text)
+            case .integer(let integer): values.append(integer)
+            }
+        }
+        let statement = try db.cachedStatement(sql: Self.insertSQL)
         // Fourteen values for fourteen placeholders: GRDB's count check would only repeat that.
-        statement.setUncheckedArguments([
-            token.controller, token.user, token.name, lowercasedUUID(token.uuid), stored(token.created),
-            token.state.rawValue, token.fingerprint, token.replacedBy.map(lowercasedUUID), stored(token.revokeAfter),
-            stored(token.revokedAt), stored(token.lastRotated), addedAt, token.useCount, stored(token.lastUsed),
-        ])
+        statement.setUncheckedArguments(StatementArguments(values))
         try statement.execute()
     }
 }

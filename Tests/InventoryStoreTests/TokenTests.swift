@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import RotatorCore
 import RotatorTestSupport
 import Testing
@@ -86,6 +87,42 @@ struct TokenTests {
         }
         #expect(line == 3)
         #expect(try inventory.tokens().isEmpty)
+    }
+
+    /// Imports whose rows conflict in several places: the uuid numbers per line (from line 2), the uuids already in
+    /// the inventory, and the line a row-by-row insert would stop at, with the identity it names.
+    static let conflicts: [(uuids: [Int], existing: [Int], line: Int, holder: String)] = [
+        // Rows go in by uuid: 9 sorts after 2, yet line 3's known uuid is the first conflict by line.
+        ([9, 2, 5], [2], 3, "ci-main/alice/token-2"),
+        ([9, 2, 5], [5, 2], 3, "ci-main/alice/token-2"),
+        // A repeat inside the file (line 4 repeats line 2) comes before the known uuid on line 5.
+        ([7, 8, 7, 3], [3], 4, "ci-main/alice/line-2"),
+        ([7, 3, 7, 3], [3], 3, "ci-main/alice/token-3"),
+        // The third occurrence is not the first conflict; the second is.
+        ([4, 6, 4, 4, 6], [], 4, "ci-main/alice/line-2"),
+    ]
+
+    @Test("a failed import names the first conflicting line, known uuid or repeat alike", arguments: conflicts.indices)
+    func firstConflictByLine(_ index: Int) throws {
+        let (uuids, existing, line, holder) = Self.conflicts[index]
+        let inventory = try Inventory.inMemory()
+        for number in existing { try inventory.add(sampleToken(number), addedAt: addedAt) }
+        let before = try inventory.dumpAllRows()
+        let imported = uuids.enumerated().map { offset, number in
+            ImportedToken(line: offset + 2, record: sampleToken(number, name: "line-\(offset + 2)"))
+        }
+        let error = #expect(throws: InventoryError.self) {
+            try inventory.importTokens(imported, source: "mixed.csv", addedAt: addedAt)
+        }
+        #expect(
+            error
+                == .importedUUIDExists(
+                    path: ":memory:", source: "mixed.csv", line: line, uuid: sampleUUID(uuids[line - 2]),
+                    existing: holder))
+        #expect(try inventory.dumpAllRows() == before)
+        // The connection keeps no staged rows: the same inventory takes a clean import afterwards.
+        try inventory.importTokens([ImportedToken(line: 2, record: sampleToken(1, name: "after"))], addedAt: addedAt)
+        #expect(try inventory.tokens().count == existing.count + 1)
     }
 
     @Test("remove forgets a token; removing an unknown uuid fails and changes nothing")
@@ -242,26 +279,40 @@ struct DeferredIndexTests {
         }
     }
 
-    @Test("past the threshold the indexes are dropped inside the transaction and are back, identical, at the commit")
-    func rebuiltBeforeCommit() throws {
+    @Test("a large import leaves every row and the schema as it was, indexes included")
+    func largeImport() throws {
         let inventory = try Inventory.inMemory()
         let schema = try inventory.schemaText()
-        #expect(schema.contains("tokens_by_identity"))
         var iterator = Self.tokens(12_000).makeIterator()
-        var schemaDuringImport: String?
-        var read = 0
         let count = try inventory.importTokens(
-            source: "big.csv", addedAt: addedAt, progress: nil, events: { _ in [] },
-            reading: {
-                read += 1
-                if read == 11_000 { schemaDuringImport = try inventory.schemaText() }
-                return iterator.next()
-            })
+            source: "big.csv", addedAt: addedAt, progress: nil, events: { _ in [] }, reading: { iterator.next() })
         #expect(count == 12_000)
-        #expect(schemaDuringImport?.contains("tokens_by_identity") == false)
-        #expect(schemaDuringImport?.contains("sqlite_autoindex_tokens_1") == true)
         #expect(try inventory.schemaText() == schema)
         #expect(try inventory.tokens().count == 12_000)
+        #expect(try inventory.pragma("integrity_check") == "ok")
+    }
+
+    @Test("past the threshold the secondary indexes are dropped, the uuid's stays, and they come back identical")
+    func dropAndRebuild() throws {
+        let inventory = try Inventory.inMemory()
+        let schema = try inventory.schemaText()
+        func indexNames(_ db: Database) throws -> Set<String> {
+            Set(
+                try String.fetchAll(
+                    db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tokens'"))
+        }
+        try inventory.write("testing deferred indexes") { db in
+            let all = try indexNames(db)
+            #expect(all.isSuperset(of: ["tokens_by_identity", "tokens_by_state", "sqlite_autoindex_tokens_1"]))
+            var indexes = try DeferredIndexes(db)
+            try indexes.dropIfWorthIt(imported: 9_999, db)
+            #expect(try indexNames(db) == all, "below the threshold nothing is dropped")
+            try indexes.dropIfWorthIt(imported: 10_000, db)
+            #expect(try indexNames(db) == ["sqlite_autoindex_tokens_1"])
+            try indexes.rebuild(db)
+            #expect(try indexNames(db) == all)
+        }
+        #expect(try inventory.schemaText() == schema)
     }
 
     @Test("a large import that fails after the drop rolls back rows and indexes alike")
