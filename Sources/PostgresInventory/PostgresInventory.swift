@@ -123,11 +123,21 @@ public final class PostgresInventory: Sendable {
     func forEachRow(
         _ operation: String, _ query: PostgresQuery, _ body: (PostgresRow) throws -> Bool
     ) async throws {
-        try await described(operation) {
-            try await client.withConnection { connection in
-                let rows = try await connection.query(query, logger: logger)
-                for try await row in rows {
-                    guard try body(row) else { return }
+        try await withoutActuallyEscaping(body) { body in
+            // The rows are handed to `body` on the event loop that reads them, with no hop and no lock per row;
+            // this task waits for the last one meanwhile, so `body` never runs at the same time as its caller.
+            let handler = RowHandler(body: body)
+            // postgres-nio may keep its row closure after the query ends: `body` must not outlive this call.
+            defer { handler.release() }
+            try await described(operation) {
+                try await client.withConnection { connection in
+                    do {
+                        _ = try await connection.query(query, logger: logger) { row in try handler.handle(row) }.get()
+                    } catch {
+                        // postgres-nio reports a stream stopped from the handler as a cancelled query.
+                        if let failure = handler.failure { throw failure }
+                        guard handler.stopped else { throw error }
+                    }
                 }
             }
         }
@@ -154,3 +164,45 @@ extension PostgresConnection {
         try await self.query(query, logger: logger).collect().count
     }
 }
+
+/// `body` handed to the event loop that reads the rows: it runs there, one row at a time, while the task that
+/// called ``PostgresInventory/forEachRow(_:_:_:)`` waits for the query's future, so never concurrently with it.
+/// The lock orders `stopped` and `failure` before that task reads them and makes ``release()`` final.
+private final class RowHandler: @unchecked Sendable {
+    private let lock = NSLock()
+    private var body: ((PostgresRow) throws -> Bool)?
+    /// Whether `body` asked to stop (returned false).
+    private var wasStopped = false
+    /// What `body` threw, which the caller gets instead of the cancelled query it leads to.
+    private var thrown: (any Error)?
+
+    init(body: @escaping (PostgresRow) throws -> Bool) {
+        self.body = body
+    }
+
+    var stopped: Bool { lock.withLock { wasStopped } }
+    var failure: (any Error)? { lock.withLock { thrown } }
+
+    func handle(_ row: PostgresRow) throws {
+        try lock.withLock {
+            guard let body else { throw StopReading() }
+            let goOn: Bool
+            do { goOn = try body(row) } catch {
+                thrown = error
+                throw error
+            }
+            guard goOn else {
+                wasStopped = true
+                throw StopReading()
+            }
+        }
+    }
+
+    /// Drops `body`: rows that still arrive stop the stream without reaching it.
+    func release() {
+        lock.withLock { body = nil }
+    }
+}
+
+/// Thrown from a row handler to stop reading early.
+private struct StopReading: Error {}

@@ -30,4 +30,26 @@ struct StreamingTests {
         }
         await inventory.close()
     }
+
+    struct BodyFailure: Error, Equatable {}
+
+    @Test(
+        "an error thrown while reading reaches the caller as itself, not as a cancelled query, and nothing more is read"
+    )
+    func bodyErrorPassesThrough() async throws {
+        let url = try await PostgresCluster.shared().makeDatabase()
+        let inventory = try await PostgresInventory.open(url: url, environment: [:], maximumConnections: 1)
+        try await inventory.importTokens(
+            (0..<3_000).map { ImportedToken(line: $0 + 2, record: sampleToken($0)) }, addedAt: addedAt)
+        var seen = 0
+        await #expect(throws: BodyFailure()) {
+            try await inventory.forEachToken { _ in
+                seen += 1
+                if seen == 10 { throw BodyFailure() }
+            }
+        }
+        #expect(seen == 10)
+        #expect(try await inventory.tokens().count == 3_000)
+        await inventory.close()
+    }
 }
