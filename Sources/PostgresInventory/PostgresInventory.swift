@@ -124,8 +124,9 @@ public final class PostgresInventory: Sendable {
         _ operation: String, _ query: PostgresQuery, _ body: (PostgresRow) throws -> Bool
     ) async throws {
         try await withoutActuallyEscaping(body) { body in
-            // The rows are handed to `body` on the event loop that reads them, with no hop and no lock per row;
-            // this task waits for the last one meanwhile, so `body` never runs at the same time as its caller.
+            // The rows are handed to `body` on the event loop that reads them: no task hop per row (the row
+            // sequence's `next()` is `@concurrent`). This task waits for the last one meanwhile, so `body` never
+            // runs at the same time as its caller. `body` must be quick and must not wait for that event loop.
             let handler = RowHandler(body: body)
             // postgres-nio may keep its row closure after the query ends: `body` must not outlive this call.
             defer { handler.release() }

@@ -96,6 +96,15 @@ struct SharedInventoryProcessTests {
             return try #require((try decodeJSON(text) as? [String: Any])?["rotated"] as? Int, "\(output): \(text)")
         }
 
+        /// The `--format json` summaries of the rotators that did not exit 0, for a failure's message.
+        func summaries(of rotators: [Process], _ prefix: String) -> String {
+            rotators.indices.filter { rotators[$0].terminationStatus != 0 }.map { index in
+                let output = "\(prefix)-\(index).json"
+                return "\(output): "
+                    + ((try? String(contentsOfFile: world.path(output), encoding: .utf8)) ?? "unreadable")
+            }.joined(separator: "\n")
+        }
+
         /// Successful generate requests on both simulators.
         func generated() async -> Int {
             var count = 0
@@ -144,7 +153,7 @@ struct SharedInventoryProcessTests {
         // Four at once, none killed: every token exactly once, as many generate requests as tokens.
         let rotators = try (0..<4).map { try estate.startRotator(asOf: nil, output: "first-\($0).json") }
         for rotator in rotators { await rotator.exited() }
-        #expect(rotators.map(\.terminationStatus) == [0, 0, 0, 0])
+        #expect(rotators.map(\.terminationStatus) == [0, 0, 0, 0], "\(estate.summaries(of: rotators, "first"))")
         let shares = try (0..<4).map { try estate.rotated("first-\($0).json") }
         #expect(shares.reduce(0, +) == Self.tokenCount, "\(shares)")
         #expect(shares.filter { $0 > 0 }.count > 1, "the processes did not share the work: \(shares)")
