@@ -20,9 +20,9 @@ struct ImportStaging {
                 DROP TABLE IF EXISTS temp.import_staging;
                 CREATE TEMP TABLE import_staging (\(TokenColumns.names), line INTEGER NOT NULL);
                 """)
-        let placeholders = Array(repeating: "?", count: TokenColumns.count + 1).joined(separator: ", ")
+        let values = TokenColumns.placeholders(extra: 1)
         append = try db.makeStatement(
-            sql: "INSERT INTO temp.import_staging (\(TokenColumns.names), line) VALUES (\(placeholders))")
+            sql: "INSERT INTO temp.import_staging (\(TokenColumns.names), line) VALUES (\(values))")
     }
 
     /// Stages one row. Bound and stepped through SQLite's C API: GRDB's arguments (an array of existentials

@@ -210,9 +210,8 @@ extension Inventory {
         }
     }
 
-    private static let insertSQL = """
-        INSERT INTO tokens (\(TokenColumns.names)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
+    private static let insertSQL =
+        "INSERT INTO tokens (\(TokenColumns.names)) VALUES (\(TokenColumns.placeholders()))"
 
     private func insert(_ token: InventoryToken, addedAt: Date, _ db: Database) throws {
         var values: [(any DatabaseValueConvertible)?] = []
@@ -224,7 +223,7 @@ extension Inventory {
             }
         }
         let statement = try db.cachedStatement(sql: Self.insertSQL)
-        // Fourteen values for fourteen placeholders: GRDB's count check would only repeat that.
+        // One value per placeholder, both from TokenColumns: GRDB's count check would only repeat that.
         statement.setUncheckedArguments(StatementArguments(values))
         try statement.execute()
     }

@@ -7,7 +7,12 @@ enum TokenColumns {
         controller, user, name, uuid, created, state, fingerprint, replaced_by, revoke_after, revoked_at, \
         last_rotated, added_at, use_count, last_used
         """
-    static let count = 14
+    static let count = names.split(separator: ",").count
+
+    /// `?, ?, …`: one placeholder for each column, and `extra` more.
+    static func placeholders(extra: Int = 0) -> String {
+        Array(repeating: "?", count: count + extra).joined(separator: ", ")
+    }
 
     /// One stored value: text (timestamps are text, SQL schema) or an integer, either possibly NULL.
     enum Value {

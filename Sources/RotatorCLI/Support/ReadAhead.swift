@@ -27,9 +27,10 @@ final class ReadAhead<Element: Sendable>: @unchecked Sendable {
         // `next` moves to the reader's thread and is never called from any other.
         let reader = UncheckedMove(next)
         let thread = Thread { [self] in
+            // Named from the thread itself: on Linux a name set before start() never reaches the OS thread.
+            Thread.current.name = "import reader"
             produce(batchSize: batchSize, depth: depth, next: reader.value)
         }
-        thread.name = "import reader"
         thread.start()
     }
 
