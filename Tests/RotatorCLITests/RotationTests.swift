@@ -305,13 +305,21 @@ struct RotationTests {
 
     @Test("a generate that times out is treated as possibly minted, never re-sent blindly")
     func generateTimeout() async throws {
-        let scenario = try await RotationScenario.make(faults: ["generate:slow=3s,count=1"], timeout: "1s")
+        let scenario = try await RotationScenario.make(faults: ["generate:slow=5s,count=1"], timeout: "2s")
         defer { Task { await scenario.stop() } }
         let first = await scenario.world.run(["rotate", "--format", "json"])
         #expect(first.status == 1)
         #expect((try decodeJSON(first.stdout) as? [String: Any])?["uncertain"] as? Int == 1)
         #expect(await scenario.simulator.requestCount(.generate) == 1)
-        try await Task.sleep(for: .seconds(2.5))
+        // Wait until the slow generate has minted, then give the settling run a timeout a loaded machine
+        // cannot trip (a 1 s timeout failed CI once, its requests taking 0.5-0.8 s each).
+        let deadline = ContinuousClock.now + .seconds(30)
+        while await scenario.jenkinsTokens(of: "alice").count < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(await scenario.jenkinsTokens(of: "alice").count == 2)
+        let policy = try String(contentsOfFile: scenario.world.policyPath, encoding: .utf8)
+        try scenario.world.writePolicy(policy.replacingOccurrences(of: "timeout: 2s", with: "timeout: 30s"))
         let second = await scenario.world.run(["rotate"])
         #expect(second.status == 0, "\(second.stderr)")
         #expect(await scenario.jenkinsTokens(of: "alice").count == 1)
