@@ -96,8 +96,8 @@ public final class JenkinsClient: JenkinsTokenAPI {
             decompression: .disabled)
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
-        // A run works one controller after another: a finished controller's keep-alive connections are closed
-        // soon, so open descriptors follow the caps, not the number of controllers in the policy.
+        // A run works a few controllers at a time (the engine's RotationScheduler): a finished controller's
+        // keep-alive connections are closed soon, so open descriptors follow the caps, not the policy's controllers.
         configuration.connectionPool.idleTimeout = idleConnectionTimeout
         configuration.tracing.tracer = nil
         return configuration

@@ -104,9 +104,10 @@ public struct RotationEngine: Sendable {
         }
     }
 
-    /// Runs work items grouped by controller: controllers in parallel, at most `concurrency × 2` rotations on one
-    /// controller and `max_requests_in_flight × 2` in the whole run, so tasks and memory follow the caps and not
-    /// the number of controllers. The Jenkins clients enforce the request caps themselves.
+    /// Runs work items grouped by controller: controllers in parallel (see ``RotationScheduler`` for which), at
+    /// most `concurrency × 2` rotations on one controller and `max_requests_in_flight × 2` in the whole run, so
+    /// tasks and memory follow the caps and not the number of controllers. The Jenkins clients enforce the request
+    /// caps themselves.
     private func execute(
         _ items: [(String, WorkItem)], context: RotationContext, tracker: ProgressTracker? = nil
     ) async throws -> [RotationResult] {
@@ -121,9 +122,9 @@ public struct RotationEngine: Sendable {
                 controller: controller, items: byController[controller]!,
                 cap: (connections[controller]?.config.concurrency ?? 1) * Self.rotationsPerRequestSlot)
         }
-        let scheduler = RotationScheduler(lanes)
         let workers = RotationScheduler.usefulWorkers(
             lanes, limit: context.policy.limits.maxRequestsInFlight * Self.rotationsPerRequestSlot)
+        let scheduler = RotationScheduler(lanes, workers: workers)
         return try await withThrowingTaskGroup(of: [RotationResult].self) { group in
             for _ in 0..<workers {
                 group.addTask {
