@@ -79,11 +79,13 @@ struct ImportStaging {
         try db.execute(sql: "DROP TABLE temp.import_staging")
     }
 
-    /// A staged row whose uuid is already taken, and the identity (`controller/user/name`) that holds it.
+    /// A staged row whose uuid is already taken: by the identity (`controller/user/name`) the inventory holds it
+    /// under, or by an earlier line of the import (`firstLine`, and that line's identity).
     struct Conflict: Error {
         var line: Int
         var uuid: String
         var existing: String
+        var firstLine: Int?
     }
 
     /// The first row, by line, whose uuid is in the inventory or on an earlier row of the import: what a row by
@@ -92,20 +94,24 @@ struct ImportStaging {
         let row = try Row.fetchOne(
             db,
             sql: """
-                SELECT line, uuid, existing FROM (
-                    SELECT s.line, s.uuid, t.controller || '/' || t.user || '/' || t.name AS existing
+                SELECT line, uuid, existing, first_line FROM (
+                    SELECT s.line, s.uuid, t.controller || '/' || t.user || '/' || t.name AS existing,
+                        NULL AS first_line
                     FROM temp.import_staging s JOIN main.tokens t ON t.uuid = s.uuid
                     UNION ALL
-                    SELECT line, uuid, first_identity FROM (
+                    SELECT line, uuid, first_identity, first_line FROM (
                         SELECT line, uuid,
                             row_number() OVER (PARTITION BY uuid ORDER BY line) AS occurrence,
                             first_value(controller || '/' || user || '/' || name)
-                                OVER (PARTITION BY uuid ORDER BY line) AS first_identity
+                                OVER (PARTITION BY uuid ORDER BY line) AS first_identity,
+                            first_value(line) OVER (PARTITION BY uuid ORDER BY line) AS first_line
                         FROM temp.import_staging)
                     WHERE occurrence = 2)
                 ORDER BY line LIMIT 1
                 """)
-        return row.map { Conflict(line: $0["line"], uuid: $0["uuid"], existing: $0["existing"]) }
+        return row.map {
+            Conflict(line: $0["line"], uuid: $0["uuid"], existing: $0["existing"], firstLine: $0["first_line"])
+        }
     }
 }
 

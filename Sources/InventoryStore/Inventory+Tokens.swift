@@ -51,6 +51,10 @@ extension Inventory {
             do {
                 try staging.insertAll(db)
             } catch let conflict as ImportStaging.Conflict {
+                if let firstLine = conflict.firstLine {
+                    throw InventoryError.importedUUIDRepeated(
+                        source: source, line: conflict.line, uuid: conflict.uuid, firstLine: firstLine)
+                }
                 throw InventoryError.importedUUIDExists(
                     path: path, source: source, line: conflict.line, uuid: conflict.uuid, existing: conflict.existing)
             }

@@ -28,6 +28,8 @@ public enum InventoryError: Error, Equatable, CustomStringConvertible {
     case duplicateUUID(path: String, uuid: String, existing: String)
     /// An imported token's uuid is already in the inventory (nothing was imported).
     case importedUUIDExists(path: String, source: String?, line: Int, uuid: String, existing: String)
+    /// An imported token's uuid is on an earlier line of the same import (nothing was imported).
+    case importedUUIDRepeated(source: String?, line: Int, uuid: String, firstLine: Int)
     /// No token with this uuid is in the inventory.
     case unknownUUID(path: String, uuid: String)
     /// No rotation journal row with this id.
@@ -78,6 +80,8 @@ public enum InventoryError: Error, Equatable, CustomStringConvertible {
             let location = source.map { "\($0):\(line)" } ?? "line \(line)"
             return "\(location): token uuid \(uuid) is already in the inventory \(path) (\(existing)); "
                 + "nothing was imported: remove that line (or the inventory row) and import again"
+        case .importedUUIDRepeated(let source, let line, let uuid, let firstLine):
+            return InventoryImportError.repeatedUUID(file: source, line: line, uuid: uuid, firstLine: firstLine)
         case .unknownUUID(let path, let uuid):
             return "inventory \(path): no token with uuid \(uuid); `token-rotator inventory list --all` shows "
                 + "the known tokens"
@@ -91,12 +95,5 @@ public enum InventoryError: Error, Equatable, CustomStringConvertible {
         case .database(let path, let operation, let message):
             return "inventory \(path): \(operation) failed: \(message)"
         }
-    }
-}
-
-extension InventoryError: ImportConflict {
-    public var importConflict: (line: Int, uuid: String)? {
-        if case .importedUUIDExists(_, _, let line, let uuid, _) = self { return (line, uuid) }
-        return nil
     }
 }

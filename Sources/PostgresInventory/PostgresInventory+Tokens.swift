@@ -62,15 +62,19 @@ extension PostgresInventory {
         _ chunk: [ImportedToken], source: String?, addedAt: Date, _ connection: PostgresConnection
     ) async throws {
         let stored = try await identities(of: chunk.map { $0.record.uuid.lowercased() }, connection)
-        var seen: [String: String] = [:]
+        var seen: [String: Int] = [:]
         for imported in chunk {
             let uuid = imported.record.uuid.lowercased()
-            if let existing = seen[uuid] ?? stored[uuid] {
+            if let firstLine = seen[uuid] {
+                throw PostgresInventoryError.importedUUIDRepeated(
+                    source: source, line: imported.line, uuid: imported.record.uuid, firstLine: firstLine)
+            }
+            if let existing = stored[uuid] {
                 throw PostgresInventoryError.importedUUIDExists(
                     location: location, source: source, line: imported.line, uuid: imported.record.uuid,
                     existing: existing)
             }
-            seen[uuid] = imported.record.identity
+            seen[uuid] = imported.line
         }
         try await insert(chunk.map(\.record), addedAt: addedAt, connection)
     }

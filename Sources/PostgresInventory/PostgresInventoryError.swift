@@ -19,6 +19,10 @@ public enum PostgresInventoryError: Error, Equatable, CustomStringConvertible {
     case duplicateUUID(location: String, uuid: String, existing: String)
     /// An imported token's uuid is already in the inventory (nothing was imported).
     case importedUUIDExists(location: String, source: String?, line: Int, uuid: String, existing: String)
+    /// An imported token's uuid is on an earlier line of the same 1,000-row chunk (nothing was imported); a
+    /// repeat across chunks is an ``importedUUIDExists(location:source:line:uuid:existing:)``, whose line the
+    /// command finds by reading the file again.
+    case importedUUIDRepeated(source: String?, line: Int, uuid: String, firstLine: Int)
     /// No token with this uuid is in the inventory.
     case unknownUUID(location: String, uuid: String)
     /// No rotation journal row with this id.
@@ -51,6 +55,8 @@ public enum PostgresInventoryError: Error, Equatable, CustomStringConvertible {
             let place = source.map { "\($0):\(line)" } ?? "line \(line)"
             return "\(place): token uuid \(uuid) is already in the inventory \(location) (\(existing)); "
                 + "nothing was imported: remove that line (or the inventory row) and import again"
+        case .importedUUIDRepeated(let source, let line, let uuid, let firstLine):
+            return InventoryImportError.repeatedUUID(file: source, line: line, uuid: uuid, firstLine: firstLine)
         case .unknownUUID(let location, let uuid):
             return "inventory \(location): no token with uuid \(uuid); `token-rotator inventory list --all` shows "
                 + "the known tokens"

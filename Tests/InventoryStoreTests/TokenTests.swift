@@ -73,38 +73,46 @@ struct TokenTests {
         #expect(try inventory.tokens().count == 5)
     }
 
-    @Test("duplicates inside one import fail it as a whole")
+    @Test("duplicates inside one import fail it as a whole, naming the line the uuid first appeared on")
     func duplicateWithinImport() throws {
         let inventory = try Inventory.inMemory()
         let imported = [
             ImportedToken(line: 2, record: sampleToken(1)),
             ImportedToken(line: 3, record: sampleToken(1, name: "again")),
         ]
-        let error = #expect(throws: InventoryError.self) { try inventory.importTokens(imported, addedAt: addedAt) }
-        guard case .importedUUIDExists(_, _, let line, _, _) = error else {
-            Issue.record("unexpected \(String(describing: error))")
-            return
+        let error = #expect(throws: InventoryError.self) {
+            try inventory.importTokens(imported, source: "<stdin>", addedAt: addedAt)
         }
-        #expect(line == 3)
+        #expect(error == .importedUUIDRepeated(source: "<stdin>", line: 3, uuid: sampleUUID(1), firstLine: 2))
+        #expect(
+            error?.description
+                == "<stdin>:3: uuid \(sampleUUID(1)) already appears on line 2; each token must appear once")
         #expect(try inventory.tokens().isEmpty)
     }
 
+    /// What a conflicting row collides with: a token the inventory holds, or an earlier line of the import.
+    enum Collision {
+        case held(by: String)
+        case repeats(line: Int)
+    }
+
     /// Imports whose rows conflict in several places: the uuid numbers per line (from line 2), the uuids already in
-    /// the inventory, and the line a row-by-row insert would stop at, with the identity it names.
-    static let conflicts: [(uuids: [Int], existing: [Int], line: Int, holder: String)] = [
+    /// the inventory, and the line a row-by-row insert would stop at, with what it collides with.
+    static let conflicts: [(uuids: [Int], existing: [Int], line: Int, collision: Collision)] = [
         // Rows go in by uuid: 9 sorts after 2, yet line 3's known uuid is the first conflict by line.
-        ([9, 2, 5], [2], 3, "ci-main/alice/token-2"),
-        ([9, 2, 5], [5, 2], 3, "ci-main/alice/token-2"),
+        ([9, 2, 5], [2], 3, .held(by: "ci-main/alice/token-2")),
+        ([9, 2, 5], [5, 2], 3, .held(by: "ci-main/alice/token-2")),
         // A repeat inside the file (line 4 repeats line 2) comes before the known uuid on line 5.
-        ([7, 8, 7, 3], [3], 4, "ci-main/alice/line-2"),
-        ([7, 3, 7, 3], [3], 3, "ci-main/alice/token-3"),
-        // The third occurrence is not the first conflict; the second is.
-        ([4, 6, 4, 4, 6], [], 4, "ci-main/alice/line-2"),
+        ([7, 8, 7, 3], [3], 4, .repeats(line: 2)),
+        ([7, 3, 7, 3], [3], 3, .held(by: "ci-main/alice/token-3")),
+        // The third occurrence is not the first conflict; the second is, and it names the first.
+        ([4, 6, 4, 4, 6], [], 4, .repeats(line: 2)),
+        ([5, 6, 7, 6, 5], [], 5, .repeats(line: 3)),
     ]
 
     @Test("a failed import names the first conflicting line, known uuid or repeat alike", arguments: conflicts.indices)
     func firstConflictByLine(_ index: Int) throws {
-        let (uuids, existing, line, holder) = Self.conflicts[index]
+        let (uuids, existing, line, collision) = Self.conflicts[index]
         let inventory = try Inventory.inMemory()
         for number in existing { try inventory.add(sampleToken(number), addedAt: addedAt) }
         let before = try inventory.dumpAllRows()
@@ -114,11 +122,16 @@ struct TokenTests {
         let error = #expect(throws: InventoryError.self) {
             try inventory.importTokens(imported, source: "mixed.csv", addedAt: addedAt)
         }
-        #expect(
-            error
-                == .importedUUIDExists(
-                    path: ":memory:", source: "mixed.csv", line: line, uuid: sampleUUID(uuids[line - 2]),
-                    existing: holder))
+        let uuid = sampleUUID(uuids[line - 2])
+        switch collision {
+        case .held(let holder):
+            #expect(
+                error
+                    == .importedUUIDExists(
+                        path: ":memory:", source: "mixed.csv", line: line, uuid: uuid, existing: holder))
+        case .repeats(let firstLine):
+            #expect(error == .importedUUIDRepeated(source: "mixed.csv", line: line, uuid: uuid, firstLine: firstLine))
+        }
         #expect(try inventory.dumpAllRows() == before)
         // The connection keeps no staged rows: the same inventory takes a clean import afterwards.
         try inventory.importTokens([ImportedToken(line: 2, record: sampleToken(1, name: "after"))], addedAt: addedAt)
@@ -322,11 +335,7 @@ struct DeferredIndexTests {
         let error = #expect(throws: InventoryError.self) {
             try inventory.importTokens(Self.tokens(12_000, duplicateAt: 11_500), source: "big.csv", addedAt: addedAt)
         }
-        guard case .importedUUIDExists(_, _, let line, _, _) = error else {
-            Issue.record("unexpected \(String(describing: error))")
-            return
-        }
-        #expect(line == 11_501)
+        #expect(error == .importedUUIDRepeated(source: "big.csv", line: 11_501, uuid: sampleUUID(1), firstLine: 2))
         #expect(try inventory.schemaText() == schema)
         #expect(try inventory.dumpAllRows() == rows)
     }

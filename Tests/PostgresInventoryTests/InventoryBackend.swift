@@ -66,6 +66,7 @@ protocol InventoryUnderTest: Sendable {
 enum StoreFailure: Equatable {
     case duplicateUUID(uuid: String, existing: String)
     case importedUUIDExists(source: String?, line: Int, uuid: String, existing: String)
+    case importedUUIDRepeated(source: String?, line: Int, uuid: String, firstLine: Int)
     case unknownUUID(String)
     case unknownRotation(Int64)
     case unknownRun(Int64)
@@ -128,6 +129,8 @@ extension Inventory: InventoryUnderTest {
         case .duplicateUUID(_, let uuid, let existing): return .duplicateUUID(uuid: uuid, existing: existing)
         case .importedUUIDExists(_, let source, let line, let uuid, let existing):
             return .importedUUIDExists(source: source, line: line, uuid: uuid, existing: existing)
+        case .importedUUIDRepeated(let source, let line, let uuid, let firstLine):
+            return .importedUUIDRepeated(source: source, line: line, uuid: uuid, firstLine: firstLine)
         case .unknownUUID(_, let uuid): return .unknownUUID(uuid)
         case .unknownRotation(_, let id): return .unknownRotation(id)
         case .unknownRun(_, let id): return .unknownRun(id)
@@ -148,6 +151,8 @@ extension PostgresInventory: InventoryUnderTest {
         case .duplicateUUID(_, let uuid, let existing): return .duplicateUUID(uuid: uuid, existing: existing)
         case .importedUUIDExists(_, let source, let line, let uuid, let existing):
             return .importedUUIDExists(source: source, line: line, uuid: uuid, existing: existing)
+        case .importedUUIDRepeated(let source, let line, let uuid, let firstLine):
+            return .importedUUIDRepeated(source: source, line: line, uuid: uuid, firstLine: firstLine)
         case .unknownUUID(_, let uuid): return .unknownUUID(uuid)
         case .unknownRotation(_, let id): return .unknownRotation(id)
         case .unknownRun(_, let id): return .unknownRun(id)

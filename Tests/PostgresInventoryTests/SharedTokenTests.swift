@@ -49,7 +49,9 @@ struct SharedTokenTests {
         #expect(try await inventory.tokens().count == 5)
     }
 
-    @Test("duplicates inside one import fail it as a whole", arguments: Backend.allCases)
+    @Test(
+        "duplicates inside one import fail it as a whole, naming the line the uuid first appeared on",
+        arguments: Backend.allCases)
     func duplicateWithinImport(_ backend: Backend) async throws {
         let inventory = try await backend.open()
         let imported = [
@@ -57,7 +59,7 @@ struct SharedTokenTests {
             ImportedToken(line: 3, record: sampleToken(1, name: "again")),
         ]
         try await inventory.expectFailure(
-            .importedUUIDExists(source: nil, line: 3, uuid: sampleUUID(1), existing: "ci-main/alice/token-1")
+            .importedUUIDRepeated(source: nil, line: 3, uuid: sampleUUID(1), firstLine: 2)
         ) {
             try await inventory.importTokens(imported, source: nil, addedAt: addedAt)
         }

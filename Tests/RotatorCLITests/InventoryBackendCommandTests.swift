@@ -177,6 +177,29 @@ struct InventoryBackendCommandTests {
         #expect((try decodeJSON(rotate.stdout) as? [String: Any])?["rotated"] as? Int == 0)
     }
 
+    /// 1,500 rows, line 1,501 repeating line 2: on PostgreSQL the repeat is in a later 1,000-row chunk than the line
+    /// it repeats (the command finds that line in the file), on SQLite the staging query names it.
+    @Test(
+        "a uuid repeated far down a file names its first line over both inventories; nothing is imported",
+        arguments: InventoryBackend.allCases)
+    func repeatAcrossChunks(backend: InventoryBackend) async throws {
+        let world = try TestWorld()
+        world.inventoryArgument = try await backend.makeInventoryArgument()
+        try world.writePolicy(Self.offlinePolicy)
+        let uuids = (0..<1_500).map { _ in UUID().uuidString.lowercased() }
+        var csv = "controller,user,name,uuid,created\n"
+        for (index, uuid) in uuids.enumerated() { csv += "ci,u\(index),n,\(uuid),2026-01-01\n" }
+        csv += "ci,late,n,\(uuids[0]),2026-01-01\n"
+        let file = try world.write(csv, to: "big.csv")
+        let result = await world.run(["inventory", "import", file])
+        #expect(result.status == 2)
+        #expect(
+            result.stderr.contains("big.csv:1502: uuid \(uuids[0]) already appears on line 2"), "\(result.stderr)")
+        let list = await world.run(["inventory", "list", "--format", "json"])
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect((try decodeJSON(list.stdout) as? [[String: Any]])?.isEmpty == true)
+    }
+
     @Test("inventory remove and revoke over PostgreSQL", arguments: InventoryBackend.allCases)
     func removeAndRevoke(backend: InventoryBackend) async throws {
         let scenario = try await RotationScenario.make(

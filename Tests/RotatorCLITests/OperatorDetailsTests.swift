@@ -87,6 +87,20 @@ struct OperatorDetailsTests {
         #expect(result.stderr.contains("<stdin>:2"), "\(result.stderr)")
     }
 
+    @Test("a uuid repeated on stdin names the line it first appeared on, as it does in a file")
+    func stdinRepeat() async throws {
+        let world = try TestWorld()
+        let row = "ci,u,n,0b6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e10,2026-01-01\n"
+        let other = "ci,u,other,4a4d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e10,2026-01-01\n"
+        world.standardInput = Data(("controller,user,name,uuid,created\n" + row + other + row).utf8)
+        let result = await world.run(["inventory", "import", "-"])
+        #expect(result.status == 2)
+        #expect(
+            result.stderr.contains(
+                "<stdin>:4: uuid 0b6d1c2e-1f0a-4c8e-9a53-3f1d2b7c9e10 already appears on line 2"),
+            "\(result.stderr)")
+    }
+
     @Test("CSV cells a spreadsheet would run as a formula get a leading quote; numbers never do")
     func formulaGuard() async throws {
         let world = try TestWorld()

@@ -146,7 +146,8 @@ extension RotatorCommand.InventoryCommand {
         }
 
         /// A uuid the inventory already held because an earlier line of this same file put it there: that line,
-        /// found by reading the file again up to the conflict (standard input cannot be read twice).
+        /// found by reading the file again up to the conflict (standard input cannot be read twice). Only a
+        /// PostgreSQL import needs this, for a repeat in an earlier 1,000-row chunk; SQLite names the line itself.
         private func duplicateInFile(_ conflict: any ImportConflict) -> InventoryImportError? {
             guard file != "-", let (line, uuid) = conflict.importConflict,
                 var again = try? Self.fileReader(file)

@@ -50,7 +50,7 @@ public enum InventoryImportError: Error, Equatable, CustomStringConvertible {
                 "\(file):\(line): field `created`: \(ValueShape.quotedOrShape(value)) is not an ISO 8601 date; write "
                 + "2026-01-05T09:30:00Z, 2026-01-05T09:30:00.123+02:00 or 2026-01-05 (midnight UTC)"
         case .duplicateUUID(let file, let uuid, let firstLine, let line):
-            return "\(file):\(line): uuid \(uuid) already appears on line \(firstLine); each token must appear once"
+            return Self.repeatedUUID(file: file, line: line, uuid: uuid, firstLine: firstLine)
         case .malformedJSON(let file, let line, let detail):
             return "\(file):\(line): malformed JSON: \(detail)"
         case .notAString(let file, let line, let field):
@@ -66,5 +66,14 @@ public enum InventoryImportError: Error, Equatable, CustomStringConvertible {
         case .jsonNotAnArray(let file):
             return "\(file):1: a JSON import is an array of objects ([{\"controller\": …}, …]), not a single object"
         }
+    }
+}
+
+extension InventoryImportError {
+    /// The text for a uuid that appears twice in one import, shared with the inventories, which find the repeat
+    /// themselves when they stage the rows; `file` is nil for an import with no name.
+    public static func repeatedUUID(file: String?, line: Int, uuid: String, firstLine: Int) -> String {
+        let place = file.map { "\($0):\(line)" } ?? "line \(line)"
+        return "\(place): uuid \(uuid) already appears on line \(firstLine); each token must appear once"
     }
 }
