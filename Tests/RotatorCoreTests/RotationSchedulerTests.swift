@@ -101,11 +101,11 @@ struct RotationSchedulerTests {
     }
 
     @Test("a controller bigger than its stream does not hold the others back")
-    func bigControllerDoesNotBlock() {
+    func bigControllerDoesNotBlock() throws {
         // 1,000 items at cap 8 need 125 rounds whatever happens; the 9 small controllers go alongside.
         let result = Self.rounds([1_000] + [Int](repeating: 10, count: 9))
         #expect(result.rounds == 125)
-        let smallDone = result.items.lastIndex { $0 >= 1_000 }!
+        let smallDone = try #require(result.items.lastIndex { $0 >= 1_000 })
         #expect(smallDone < 200, "the small controllers' last item went out at position \(smallDone)")
     }
 

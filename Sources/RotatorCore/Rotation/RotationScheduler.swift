@@ -54,6 +54,11 @@ final class RotationScheduler<Item: Sendable>: Sendable {
         /// Segments before this one are handed out completely.
         var firstOpen: Int
         var handedOut = 0
+
+        init(segments: Range<Int>) {
+            self.segments = segments
+            self.firstOpen = segments.lowerBound
+        }
     }
 
     private struct State {
@@ -87,20 +92,20 @@ final class RotationScheduler<Item: Sendable>: Sendable {
         let streamCount = total == 0 ? 0 : max(1, min(lanes.count, max(1, workers) * lanes.count / caps))
         let length = streamCount == 0 ? 0 : (total + streamCount - 1) / streamCount
         var segments: [Segment] = []
-        var streams: [Stream] = []
+        var streamStarts: [Int] = []  // the first segment of each stream
         var position = 0
         for (index, lane) in lanes.enumerated() {
             var start = 0
             while start < lane.items.count {
-                if position % length == 0 {
-                    streams.append(Stream(segments: segments.count..<segments.count, firstOpen: segments.count))
-                }
+                if position % length == 0 { streamStarts.append(segments.count) }
                 let end = min(lane.items.count, start + length - position % length)
                 segments.append(Segment(lane: index, next: start, end: end))
-                streams[streams.count - 1].segments = streams[streams.count - 1].segments.lowerBound..<segments.count
                 position += end - start
                 start = end
             }
+        }
+        let streams = zip(streamStarts, streamStarts.dropFirst() + [segments.count]).map {
+            Stream(segments: $0..<$1)
         }
         state = LockedValue(State(lanes: lanes, segments: segments, streams: streams))
     }
