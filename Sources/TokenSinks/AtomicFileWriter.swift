@@ -103,12 +103,14 @@ package enum AtomicFileWriter {
         for component in folder.split(separator: "/") {
             prefix += "/" + component
             if isFolder(prefix) { continue }
-            if exists(prefix) {
-                throw SinkError.notAFolder(path: prefix, forFile: file)
-            }
+            // mkdir decides, not an earlier look: another process (rotators sharing an inventory) may create the
+            // same folder between a check and our mkdir, and that is a folder, not "exists but is not a folder".
             if mkdir(prefix, 0o700) != 0 {
                 let code = errno
-                if code == EEXIST, isFolder(prefix) { continue }
+                if code == EEXIST {
+                    if isFolder(prefix) { continue }
+                    throw SinkError.notAFolder(path: prefix, forFile: file)
+                }
                 throw SinkError.cannotCreateFolder(path: prefix, forFile: file, reason: errnoDescription(code))
             }
             // mkdir applies the umask; the spec wants exactly 0700 for the folders the tool creates.
@@ -121,11 +123,6 @@ package enum AtomicFileWriter {
     private static func isFolder(_ path: String) -> Bool {
         var status = stat()
         return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
-    }
-
-    private static func exists(_ path: String) -> Bool {
-        var status = stat()
-        return lstat(path, &status) == 0
     }
 
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {

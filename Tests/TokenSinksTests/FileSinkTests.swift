@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 import RotatorCore
 import RotatorTestSupport
 import Testing
@@ -80,6 +81,28 @@ struct FileSinkTests {
             #expect(try permissions(existing + "/ci-main/alice") == 0o700)
             #expect(try contents(path) == Self.value + "\n")
         }
+    }
+
+    /// Several rotators sharing one inventory deliver into sibling files at once, and each may find the shared
+    /// parent missing: a folder another one created in between is a folder, not "exists but is not a folder".
+    @Test("deliveries that create the same missing parent folder at once all succeed")
+    func concurrentParentCreation() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let failures = LockedValue<[String]>([])
+        for round in 0..<300 {
+            let parent = folder + "/round\(round)/a/b/c/d/e/f/g/h"
+            // Threads, not tasks: the race needs deliveries really running at the same instant.
+            DispatchQueue.concurrentPerform(iterations: 6) { user in
+                do {
+                    try AtomicFileWriter.replaceContents(
+                        of: parent + "/user\(user)/ci.token", with: Array("value\n".utf8))
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 } == [])
     }
 
     @Test("a new value replaces the old one and leaves no temporary file")
