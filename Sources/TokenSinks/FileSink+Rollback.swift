@@ -14,13 +14,14 @@ extension FileSink {
     public var holdsValues: Bool { true }
     public var rollback: SinkRollback { .restoresSnapshot }
 
-    /// The token in the file, or nil when there is no file or no token in it.
-    public func heldValue() throws -> Secret? {
-        (try? readCurrentValue()) ?? nil
+    /// The token in the file, or nil when there is no file or no token in it. Throws when the file is there but
+    /// cannot be read (permissions, I/O, not a regular file): "unknown", which recovery never takes for "absent".
+    public func heldValue() async throws -> Secret? {
+        try await snapshot()?.heldValue
     }
 
     /// The file's content and the token in it, from one read.
-    public func snapshot() throws -> SinkSnapshot? {
+    public func snapshot() async throws -> SinkSnapshot? {
         guard let contents = try Self.readSmallFile(path) else { return SinkSnapshot(content: nil) }
         let held = (try? TokenFileFormat.token(in: contents, format: format, path: path)) ?? nil
         return SinkSnapshot(content: Secret(String(decoding: contents, as: UTF8.self)), heldValue: held)

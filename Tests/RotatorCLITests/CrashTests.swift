@@ -43,6 +43,7 @@ struct CrashTests {
     /// A scenario whose rule delivers to `sinks`. The command sink is a script that stores what it reads on stdin in
     /// `consumer` (standing for Vault or a credential store the tool cannot read back); with `pauseAfterStoring`
     /// it then leaves a marker and sleeps, so that the test can kill the rotator mid-command.
+    /// While the file `<folder>/fail` exists, the command fails without storing anything.
     static func scenario(_ crashCase: Case, faults: [String] = [], pauseAfterStoring: Bool = false) async throws
         -> (RotationScenario, consumers: [String], marker: String)
     {
@@ -55,7 +56,8 @@ struct CrashTests {
         let pauseOnce = folder + "/pause-once"
         let pause = "if [ -e \(pauseOnce) ]; then /bin/rm \(pauseOnce); /usr/bin/touch \(marker); /bin/sleep 30; fi\n"
         if pauseAfterStoring { #expect(FileManager.default.createFile(atPath: pauseOnce, contents: nil)) }
-        try "#!/bin/sh\n/bin/cat > \(consumer).tmp && /bin/mv \(consumer).tmp \(consumer) || exit 1\n\(pause)"
+        let failing = "if [ -e \(folder)/fail ]; then exit 1; fi\n"
+        try "#!/bin/sh\n\(failing)/bin/cat > \(consumer).tmp && /bin/mv \(consumer).tmp \(consumer) || exit 1\n\(pause)"
             .write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o700)
         let file = #"    - file: { path: "{sinks}/{controller}/{user}/{name}.token" }"#
@@ -87,6 +89,21 @@ struct CrashTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process
+    }
+
+    /// SIGKILLs the rotator once its sink command has stored the value and paused (the marker exists).
+    static func killOnceStored(_ process: Process, marker: String) async throws {
+        var stored = false
+        for _ in 0..<2_000 where process.isRunning {
+            if FileManager.default.fileExists(atPath: marker) {
+                stored = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(stored, "the sink command never ran")
+        kill(process.processIdentifier, SIGKILL)
+        await process.exited()
     }
 
     /// What every consumer holds must authenticate as alice; after a rerun the world must be settled.
@@ -164,18 +181,34 @@ struct CrashTests {
     func killMidCommand(crashCase: Case) async throws {
         let (scenario, consumers, marker) = try await Self.scenario(crashCase, pauseAfterStoring: true)
         let process = try Self.startRotator(scenario)
-        var stored = false
-        for _ in 0..<2_000 where process.isRunning {
-            if FileManager.default.fileExists(atPath: marker) {
-                stored = true
-                break
-            }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        #expect(stored, "the sink command never ran")
-        kill(process.processIdentifier, SIGKILL)
-        await process.exited()
+        try await Self.killOnceStored(process, marker: marker)
         try await Self.expectResolved(scenario, consumers: consumers, "\(crashCase.testDescription) mid-command")
+        await scenario.stop()
+    }
+
+    @Test(
+        "SIGKILL mid-command, then a command that keeps failing: the file keeps a working token, nothing is revoked",
+        .timeLimit(.minutes(2)), arguments: cases.filter { $0.sinks == .commandAndFile })
+    func killMidCommandThenCommandFails(crashCase: Case) async throws {
+        let (scenario, consumers, marker) = try await Self.scenario(crashCase, pauseAfterStoring: true)
+        let folder = URL(fileURLWithPath: marker).deletingLastPathComponent().path
+        let process = try Self.startRotator(scenario)
+        try await Self.killOnceStored(process, marker: marker)
+        #expect(FileManager.default.createFile(atPath: folder + "/fail", contents: nil))
+        for run in 1...2 {
+            let result = await scenario.world.run(["rotate", "--format", "json"])
+            #expect(result.status == 1, "run \(run): \(result.stdout) \(result.stderr)")
+            for consumer in consumers {
+                let held = try #require(
+                    (try? String(contentsOfFile: consumer, encoding: .utf8))?
+                        .trimmingCharacters(in: .whitespacesAndNewlines),
+                    "run \(run): \(consumer) was emptied")
+                #expect(try await scenario.authenticates(held, as: "alice"), "run \(run): \(consumer) dead")
+            }
+            #expect(try scenario.world.inventory().unfinishedRotations().count == 1, "run \(run)")
+        }
+        try FileManager.default.removeItem(atPath: folder + "/fail")
+        try await Self.expectResolved(scenario, consumers: consumers, "\(crashCase.testDescription) failing command")
         await scenario.stop()
     }
 }

@@ -9,6 +9,7 @@ public final class FakeSinkStore: SinkProvider, @unchecked Sendable {
     weak var world: FakeWorld?
     private let held = LockedValue<[String: Secret]>([:])
     private let failing = LockedValue<@Sendable (String) -> Bool>({ _ in false })
+    private let unreadable = LockedValue<Set<String>>([])
 
     init() {}
 
@@ -16,6 +17,13 @@ public final class FakeSinkStore: SinkProvider, @unchecked Sendable {
     public func failingDeliveries(_ rule: @escaping @Sendable (String) -> Bool) {
         failing.withLock { $0 = rule }
     }
+
+    /// Reads of the file sinks named here fail from now on (permissions, I/O), as if the file were unreadable.
+    public func unreadableFiles(_ keys: Set<String>) {
+        unreadable.withLock { $0 = keys }
+    }
+
+    func isUnreadable(_ key: String) -> Bool { unreadable.withLock { $0.contains(key) } }
 
     /// What the consumer of `key` holds now.
     public func value(_ key: String) -> Secret? { held.withLock { $0[key] } }
@@ -47,6 +55,11 @@ public final class FakeSinkStore: SinkProvider, @unchecked Sendable {
             set(key, value)
         }
     }
+}
+
+public struct FakeReadFailure: Error, CustomStringConvertible {
+    public var key: String
+    public var description: String { "\(key) cannot be read (fake)" }
 }
 
 public struct FakeDeliveryFailure: Error, CustomStringConvertible {
@@ -84,14 +97,15 @@ struct FakeSink: SecretSink {
         }
     }
 
-    func heldValue() throws -> Secret? {
+    func heldValue() async throws -> Secret? {
         guard kind == .file else { return nil }
+        if store.isUnreadable(key) { throw FakeReadFailure(key: key) }
         return try store.world!.read { store.value(key) }
     }
 
-    func snapshot() throws -> SinkSnapshot? {
+    func snapshot() async throws -> SinkSnapshot? {
         guard kind == .file else { return nil }
-        let held = try heldValue()
+        let held = try await heldValue()
         return SinkSnapshot(content: held, heldValue: held)
     }
 

@@ -113,7 +113,7 @@ extension RotatorCommand {
             case .failure(let error): return failed("\(error)")
             case .success(nil):
                 // Self mode: the user reads their own page with a token of theirs that a file sink holds.
-                guard let own = ownCredential(user: user, controller: id, context) else {
+                guard let own = await ownCredential(user: user, controller: id, context) else {
                     return failed(
                         "controller \(id) has no auth block (self mode) and no file sink holds a token of \(user): "
                             + "put one there, or give the controller an auth identity with Overall/Administer")
@@ -200,14 +200,14 @@ extension RotatorCommand {
         }
 
         /// In self mode, a token of `user` read from its rule's first file sink.
-        private func ownCredential(user: String, controller: String, _ context: Context) -> JenkinsCredential? {
+        private func ownCredential(user: String, controller: String, _ context: Context) async -> JenkinsCredential? {
             let live = context.tokens.filter { $0.controller == controller && $0.user == user && $0.state != .revoked }
             for token in live {
                 let rule = context.policy.resolve(controller: controller, user: user, name: token.name)
                 let values = PlaceholderValues(
                     name: token.name, user: user, controller: controller, rotationInstant: context.now, rotation: "")
                 guard let sink = try? SinkFactory.firstFileSink(in: rule.settings.deliver, values: values),
-                    let value = try? sink.heldValue()
+                    let value = try? await sink.heldValue()
                 else { continue }
                 return JenkinsCredential(user: user, secret: value, kind: .apiToken)
             }

@@ -20,11 +20,13 @@ public protocol SecretSink: Sendable, CustomStringConvertible {
     /// are delivered first.
     var rollback: SinkRollback { get }
 
-    /// The token value the sink holds now, or nil (nothing there, or a sink that cannot tell).
-    func heldValue() throws -> Secret?
+    /// The token value the sink holds now; nil when it holds none (nothing there, or a sink that cannot tell: see
+    /// ``holdsValues``). Throws when the sink keeps values but cannot be read now: recovery treats that as
+    /// "unknown", never as "does not hold".
+    func heldValue() async throws -> Secret?
 
     /// What the sink holds before a delivery, so that a rollback can put it back; nil when it cannot.
-    func snapshot() throws -> SinkSnapshot?
+    func snapshot() async throws -> SinkSnapshot?
 
     /// Puts back what ``snapshot()`` saw (atomically, like a delivery).
     func restore(_ snapshot: SinkSnapshot) async throws
@@ -33,8 +35,8 @@ public protocol SecretSink: Sendable, CustomStringConvertible {
 extension SecretSink {
     public var holdsValues: Bool { false }
     public var rollback: SinkRollback { .none }
-    public func heldValue() throws -> Secret? { nil }
-    public func snapshot() throws -> SinkSnapshot? { nil }
+    public func heldValue() async throws -> Secret? { nil }
+    public func snapshot() async throws -> SinkSnapshot? { nil }
     public func restore(_ snapshot: SinkSnapshot) async throws {}
 }
 

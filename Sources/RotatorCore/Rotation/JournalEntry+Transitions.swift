@@ -94,6 +94,24 @@ extension JournalEntry {
     /// Whether ``beginRollback(_:)`` was recorded and the rollback is not finished.
     public var isRollingBack: Bool { (step == .minted || step == .delivered) && outcome == .failed }
 
+    /// A rollback that cannot finish without emptying a sink is given up: the rotation goes forward again.
+    public mutating func abandonRollback(_ reason: String) throws(IllegalTransition) {
+        guard isRollingBack else { throw IllegalTransition(from: step, to: step) }
+        park(reason)
+    }
+
+    /// Where the row stopped, as the recovery decision reads it. `delivered` is never committed on its own (a row
+    /// found there is one that crashed mid-delivery), so it reads like `minted`.
+    public var recoveryPhase: RecoveryDecision.Phase {
+        switch step {
+        case .planned: .planned
+        case .generating, .uncertain: .lostGenerate
+        case .minted, .delivered: isRollingBack ? .rollingBack : .minted
+        case .verified: .verified
+        case .done, .failed, .rolledBack: .finished
+        }
+    }
+
     /// The minted token was revoked again (confirmed dead); the old token stays in service.
     public mutating func rolledBack(_ reason: String, at instant: Date) throws(IllegalTransition) {
         try move(to: .rolledBack)

@@ -16,6 +16,9 @@ struct SinkDelivery {
         case redeliverOld
         /// Nothing can take the value back.
         case impossible
+        /// The sink holds the new value already (a resumed rotation) and what it held before is gone: it keeps the
+        /// new value, as removing it would leave its consumer with nothing.
+        case keepsNew
     }
 
     struct Target {
@@ -32,13 +35,14 @@ struct SinkDelivery {
 
     /// Orders the sinks and records how to undo each. `newFingerprint` is the value about to be delivered: a file
     /// that holds it already (a resumed rotation) must not be "restored" to it, so it takes the old value instead,
-    /// or, without one, is removed. A file sink never ends holding a revoked token.
+    /// or, without one, keeps the new value (``canUndo`` is then false). A file sink never ends empty or holding a
+    /// revoked token.
     ///
     /// `snapshots`, when given, are the sinks' snapshots taken just before (one per sink, in order), so that each file
     /// is read once per rotation.
     init(
         sinks: [any SecretSink], snapshots: [SinkSnapshot?]? = nil, newFingerprint: String, old: TokenDelivery?
-    ) throws {
+    ) async throws {
         self.old = old
         var first: [Target] = []
         var last: [Target] = []
@@ -46,9 +50,10 @@ struct SinkDelivery {
             switch sink.rollback {
             case .restoresSnapshot:
                 let undo: Undo
-                let snapshot = try snapshots?[index] ?? sink.snapshot()
+                let snapshot: SinkSnapshot?
+                if let snapshots { snapshot = snapshots[index] } else { snapshot = try await sink.snapshot() }
                 if snapshot?.heldValue?.fingerprint == newFingerprint {
-                    undo = old == nil ? .restore(SinkSnapshot(content: nil)) : .redeliverOld
+                    undo = old == nil ? .keepsNew : .redeliverOld
                 } else if let snapshot {
                     undo = .restore(snapshot)
                 } else {
@@ -66,11 +71,19 @@ struct SinkDelivery {
 
     /// Every sink, each marked as possibly holding the new value: a rollback that an earlier run began and did not
     /// finish does not know which sinks it reached.
-    static func allReached(sinks: [any SecretSink], newFingerprint: String, old: TokenDelivery?) throws -> SinkDelivery
-    {
-        var delivery = try SinkDelivery(sinks: sinks, newFingerprint: newFingerprint, old: old)
+    static func allReached(
+        sinks: [any SecretSink], snapshots: [SinkSnapshot?], newFingerprint: String, old: TokenDelivery?
+    ) async throws -> SinkDelivery {
+        var delivery = try await SinkDelivery(
+            sinks: sinks, snapshots: snapshots, newFingerprint: newFingerprint, old: old)
         delivery.reached = delivery.targets.count
         return delivery
+    }
+
+    /// Whether every sink can be put back as it was: false when one holds the new value with nothing to go back to,
+    /// and a failure must then leave the rotation unfinished rather than revoke the new token.
+    var canUndo: Bool {
+        !targets.contains { if case .keepsNew = $0.undo { true } else { false } }
     }
 
     /// Delivers to every sink in order; stops at the first failure and returns it.
@@ -100,6 +113,8 @@ struct SinkDelivery {
                     try await target.sink.deliver(old)
                 case .impossible:
                     leftHolding.append("\(target.sink) may hold the revoked new token (it cannot be given the old one)")
+                case .keepsNew:
+                    leftHolding.append("\(target.sink) keeps the new token (what it held before is gone)")
                 }
             } catch {
                 leftHolding.append(

@@ -48,7 +48,7 @@ struct TokenRetirement {
             name: token.name, user: token.user, controller: token.controller, rotationInstant: context.now(),
             rotation: "0")
         let sinks = try context.sinks.makeSinks(settings.deliver, values: values)
-        let value = try TokenRotation.currentValue(in: sinks, fingerprint: successor?.fingerprint)
+        let value = try await TokenRotation.currentValue(in: sinks, fingerprint: successor?.fingerprint)
         return try TokenRotation.actingCredential(connection, user: token.user, ownValue: value, sinks: sinks)
     }
 }

@@ -21,7 +21,7 @@ public struct TokenRevocation: Sendable {
             controller: token.controller, user: token.user, name: token.name, oldUUID: token.uuid, outcome: .retired)
         do {
             let sinks = try context.sinks.makeSinks(settings.deliver, values: values)
-            let ownValue = try TokenRotation.currentValue(in: sinks, fingerprint: token.fingerprint)
+            let ownValue = try await TokenRotation.currentValue(in: sinks, fingerprint: token.fingerprint)
             let credential = try TokenRotation.actingCredential(
                 connection, user: token.user, ownValue: ownValue, sinks: sinks)
             try await connection.api.revokeToken(user: token.user, uuid: token.uuid, as: credential)

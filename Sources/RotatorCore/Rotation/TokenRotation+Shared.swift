@@ -18,20 +18,16 @@ extension TokenRotation {
 
     /// The value a file sink holds now: the one whose fingerprint matches when the inventory knows it,
     /// else the first file sink's.
-    static func currentValue(in sinks: [any SecretSink], fingerprint: String?) throws -> Secret? {
-        currentValue(in: try sinks.map { try $0.heldValue() }, fingerprint: fingerprint)
+    static func currentValue(in sinks: [any SecretSink], fingerprint: String?) async throws -> Secret? {
+        var held: [Secret?] = []
+        for sink in sinks { held.append(try await sink.heldValue()) }
+        return currentValue(in: held, fingerprint: fingerprint)
     }
 
     /// The same choice over values already read (one per sink, nil where a sink holds none).
     static func currentValue(in held: [Secret?], fingerprint: String?) -> Secret? {
         if let fingerprint { return held.lazy.compactMap { $0 }.first { $0.fingerprint == fingerprint } }
         return held.lazy.compactMap { $0 }.first
-    }
-
-    /// The value with exactly this fingerprint, if a sink holds it (a sink that cannot be read holds none).
-    static func heldValue(in sinks: [any SecretSink], fingerprint: String?) -> Secret? {
-        guard let fingerprint else { return nil }
-        return currentValue(in: sinks.map { try? $0.heldValue() }, fingerprint: fingerprint)
     }
 
     /// Who acts on Jenkins: the policy's admin identity, or in self mode the token itself.

@@ -51,7 +51,9 @@ struct TokenRotation {
             sinks = try context.sinks.makeSinks(settings.deliver, values: values)
             guard !sinks.isEmpty else { throw RotationSetupError.noSinks }
             // One read per file sink: the value it holds now, and what a rollback puts back.
-            snapshots = try sinks.map { $0.rollback == .restoresSnapshot ? try $0.snapshot() : nil }
+            var read: [SinkSnapshot?] = []
+            for sink in sinks { read.append(sink.rollback == .restoresSnapshot ? try await sink.snapshot() : nil) }
+            snapshots = read
             oldValue = Self.currentValue(in: snapshots.map { $0?.heldValue }, fingerprint: token.fingerprint)
             credential = try Self.actingCredential(connection, user: token.user, ownValue: oldValue, sinks: sinks)
             expirationDays = try await Self.expirationDays(
@@ -98,18 +100,22 @@ struct TokenRotation {
         let newDelivery = delivery(of: newValue, entry: entry)
         var delivery: SinkDelivery
         do {
-            delivery = try SinkDelivery(
+            delivery = try await SinkDelivery(
                 sinks: sinks, snapshots: snapshots, newFingerprint: newValue.fingerprint,
                 old: oldValue.map(oldDeliveryFor))
         } catch {
+            // A sink that cannot be read may hold the new value already (a resumed rotation): never revoke on that.
+            let reason = "could not read a sink before delivery: \(error)"
+            if snapshots == nil { return try await keepForward(&entry, reason: reason, cause: error) }
             return try await rollBack(
-                &entry, newValue: newValue, delivery: nil, revokeAs: actingCredential,
-                reason: "could not read a sink before delivery: \(error)", cause: error)
+                &entry, newValue: newValue, delivery: nil, revokeAs: actingCredential, reason: reason, cause: error)
         }
         if let failure = await delivery.deliver(newDelivery) {
+            let reason = "delivery to \(failure.sink) failed: \(failure.error)"
+            if !delivery.canUndo { return try await keepForward(&entry, reason: reason, cause: failure.error) }
             return try await rollBack(
-                &entry, newValue: newValue, delivery: delivery, revokeAs: actingCredential,
-                reason: "delivery to \(failure.sink) failed: \(failure.error)", cause: failure.error)
+                &entry, newValue: newValue, delivery: delivery, revokeAs: actingCredential, reason: reason,
+                cause: failure.error)
         }
         if entry.step == .minted { try entry.delivered() }
         let newCredential = JenkinsCredential(user: token.user, secret: newValue, kind: .apiToken)
@@ -122,6 +128,10 @@ struct TokenRotation {
                         reason: "verification failed: the new token authenticates as \(name), not \(token.user)",
                         cause: nil)
                 }
+            } catch let failure as any JenkinsFailure where failure.isUnauthorized && !delivery.canUndo {
+                return try await keepForward(
+                    &entry, reason: "verification failed: the new token does not authenticate (\(failure))",
+                    cause: failure)
             } catch let failure as any JenkinsFailure where failure.isUnauthorized {
                 return try await rollBack(
                     &entry, newValue: newValue, delivery: delivery, revokeAs: actingCredential,
@@ -195,6 +205,19 @@ struct TokenRotation {
         let leftHolding = await delivery?.undo() ?? []
         await connection.countFailure(cause)
         return try await finishRollback(&entry, newValue: newValue, revokeAs: credential, notes: [reason] + leftHolding)
+    }
+
+    /// A resumed rotation whose new value sits in a sink with nothing to go back to met a failure: it is not undone.
+    /// The row stays unfinished with both tokens valid (the new one where it was delivered, the old one where it was
+    /// not), and later runs deliver again; the old token is revoked only once every sink holds a verified successor.
+    private func keepForward(_ entry: inout JournalEntry, reason: String, cause: any Error) async throws
+        -> RotationResult
+    {
+        entry.park(
+            "\(reason); the new token \(entry.newUUID ?? "") stays in service in the sinks that hold it (what they "
+                + "held before is gone) and the old token stays valid for the others; the next run delivers again, "
+                + "and the old token is revoked only once every sink holds the new one")
+        return try await end(entry, error: cause)
     }
 
     /// Revokes the new token of a rollback whose sinks were undone, and closes the row.
