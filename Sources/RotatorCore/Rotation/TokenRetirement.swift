@@ -24,11 +24,12 @@ struct TokenRetirement {
             let credential = try await actingCredential()
             try await connection.api.revokeToken(user: token.user, uuid: token.uuid, as: credential)
         } catch {
-            result.outcome = .failed
-            result.error =
+            let message =
                 "revoking the token failed (\(error)); it stays \(token.state.rawValue) and the next run retries"
+            result.outcome = .failed
+            result.error = message
             await connection.countFailure(error)
-            let event = context.event(for: token, kind: "token.retire_failed", result.error!)
+            let event = context.event(for: token, kind: "token.retire_failed", message)
             try await context.journal.append([event])
             context.logger.error("retire failed", metadata: metadata)
             return result

@@ -174,12 +174,11 @@ struct TokenRotation {
             problem = await revokeAndConfirm(uuid: token.uuid, value: oldValue, as: credential)
             oldState = problem == nil ? .revoked(at: now) : .retiring(revokeAfter: now)
         }
-        try entry.done(at: now, note: problem.map { "\($0); it stays retiring and the next run revokes it" })
+        let note = problem.map { "\($0); it stays retiring and the next run revokes it" }
+        try entry.done(at: now, note: note)
         let message =
             switch oldState {
-            case .retiring(let deadline) where problem == nil:
-                "rotated; old token retiring until \(Timestamp.format(deadline))"
-            case .retiring: entry.error!
+            case .retiring(let deadline): note ?? "rotated; old token retiring until \(Timestamp.format(deadline))"
             case .revoked: "rotated; old token revoked"
             }
         try await context.journal.recordRotated(
@@ -226,16 +225,16 @@ struct TokenRotation {
     ) async throws -> RotationResult {
         guard let newUUID = entry.newUUID else { throw IllegalTransition(from: entry.step, to: .rolledBack) }
         if let problem = await revokeAndConfirm(uuid: newUUID, value: newValue, as: credential) {
-            entry.error = (notes + ["the new token \(newUUID): \(problem); the next run revokes it"])
+            let message = (notes + ["the new token \(newUUID): \(problem); the next run revokes it"])
                 .joined(separator: "; ")
-            try await context.save(entry, entry.error!)
+            entry.error = message
+            try await context.save(entry, message)
             logger.error("rollback unfinished", metadata: context.metadata(entry))
             return entry.result
         }
-        try entry.rolledBack(
-            (notes + ["the new token was revoked; the old one stays in service"]).joined(separator: "; "),
-            at: context.now())
-        try await context.save(entry, entry.error!)
+        let message = (notes + ["the new token was revoked; the old one stays in service"]).joined(separator: "; ")
+        try entry.rolledBack(message, at: context.now())
+        try await context.save(entry, message)
         logger.error("rotation failed", metadata: context.metadata(entry))
         return entry.result
     }
