@@ -10,7 +10,9 @@ binaries first:
     swift build -c release --product token-rotator && swift build -c release --product jenkins-sim
     scripts/bench-rotate.py --bin .build/release [--runs 3 --pause 150]
 
-TMPDIR=/dev/shm puts the work folder (inventory and token files) on tmpfs.
+TMPDIR=/dev/shm puts the work folder (inventory and token files) on tmpfs. After the runs it measures the
+durable-write floor on the same file system (scripts/durable-write-floor.c: temp file, write, fsync, rename,
+folder fsync, 8 threads, one file per token), the kernel CPU a token file costs whoever writes it.
 """
 
 import argparse
@@ -50,6 +52,11 @@ def main():
         if index > 0 and args.pause > 0:
             time.sleep(args.pause)
         runs.append(run_once(args))
+    floor = durable_write_floor(args.tokens, args.concurrency)
+    if floor is not None:
+        cpus = [run[2] for run in runs]
+        print(f"durable-write floor here: {floor:.3f} ms CPU per file; the rotator's CPU per rotation above it: "
+              f"{statistics.median(cpus) - floor:.2f} ms")
     if args.runs > 1:
         walls, ideals, cpus = zip(*runs)
         print(f"median of {args.runs}: wall {statistics.median(walls):.2f} s "
@@ -135,6 +142,26 @@ def run_once(args):
         return wall, ideal, cpu / max(rotated, 1) * 1000
     finally:
         benchsupport.clean_up(processes, work, args.keep)
+
+
+def durable_write_floor(files, threads):
+    """CPU milliseconds per durable file creation in a fresh folder under TMPDIR, or None without a C compiler."""
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "durable-write-floor.c")
+    folder = tempfile.mkdtemp(prefix="bench-floor-")
+    try:
+        binary = os.path.join(folder, "durable-write-floor")
+        try:
+            subprocess.run(["cc", "-O2", "-pthread", "-o", binary, source], check=True)
+        except (OSError, subprocess.CalledProcessError) as error:
+            print(f"durable-write floor not measured: {error}")
+            return None
+        target = os.path.join(folder, "files")
+        os.mkdir(target)
+        output = subprocess.run([binary, target, str(files), str(threads)], check=True, capture_output=True,
+                                text=True).stdout
+        return json.loads(output)["cpu_ms_per_file"]
+    finally:
+        subprocess.run(["rm", "-rf", folder], check=False)
 
 
 def process_cpu(pid):
